@@ -1,0 +1,62 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace ProtoCL.Data;
+
+/// <summary>
+/// A decoded image collection held once in memory as a compact uint8 tensor [N, C, H, W],
+/// with optional integer labels. All readers (IDX, image folders, CIFAR-10) produce this.
+/// </summary>
+public sealed class ImageDataset : IDisposable
+{
+    /// <summary>Creates a dataset; takes ownership of <paramref name="images"/>.</summary>
+    public ImageDataset(Tensor images, int[]? labels, string source, IReadOnlyList<string>? classNames = null)
+    {
+        if (images.dtype != ScalarType.Byte || images.dim() != 4)
+            throw new ArgumentException("images must be a uint8 tensor [N, C, H, W]");
+        if (labels is not null && labels.Length != images.shape[0])
+            throw new ArgumentException($"{labels.Length} labels for {images.shape[0]} images");
+        Images = images;
+        Labels = labels;
+        Source = source;
+        ClassNames = classNames;
+    }
+
+    /// <summary>uint8 [N, C, H, W].</summary>
+    public Tensor Images { get; }
+
+    /// <summary>Class index per image, or null when the source has no labels.</summary>
+    public int[]? Labels { get; }
+
+    /// <summary>Where the images came from (path, or "embedded:fashion-mnist-test").</summary>
+    public string Source { get; }
+
+    /// <summary>Class names in label order, when known.</summary>
+    public IReadOnlyList<string>? ClassNames { get; }
+
+    /// <summary>Number of images that were skipped as unreadable (policy skip).</summary>
+    public int SkippedCount { get; init; }
+
+    public int Count => (int)Images.shape[0];
+    public int Channels => (int)Images.shape[1];
+    public int Height => (int)Images.shape[2];
+    public int Width => (int)Images.shape[3];
+
+    /// <summary>Number of distinct classes (max label + 1), or 0 without labels.</summary>
+    public int ClassCount => Labels is null || Labels.Length == 0 ? 0 : Labels.Max() + 1;
+
+    /// <summary>The images [start, start + count) as a new dataset (a copy; this one stays valid).</summary>
+    public ImageDataset Slice(int start, int count)
+    {
+        if (start < 0 || count < 0 || start + count > Count)
+            throw new ArgumentOutOfRangeException(nameof(count), $"slice [{start}, {start + count}) outside 0..{Count}");
+        var images = Images.narrow(0, start, count).clone(); // [count, C, H, W]
+        var labels = Labels?.Skip(start).Take(count).ToArray();
+        return new ImageDataset(images, labels, Source, ClassNames) { SkippedCount = SkippedCount };
+    }
+
+    /// <summary>The first <paramref name="n"/> images (all when n exceeds the count).</summary>
+    public ImageDataset Take(int n) => Slice(0, Math.Min(n, Count));
+
+    public void Dispose() => Images.Dispose();
+}
