@@ -25,7 +25,7 @@ public static class Npy
         int total = 10 + header.Length + 1;
         int pad = (64 - total % 64) % 64;
         header = header + new string(' ', pad) + "\n";
-        var bytes = t.bytes;
+        var bytes = t.bytes.ToArray();
         AtomicFile.Write(path, stream =>
         {
             stream.Write([0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', 1, 0]);
