@@ -1,0 +1,53 @@
+using System.ComponentModel;
+using ProtoCL.Cli.Terminal;
+using ProtoCL.Evaluation;
+using ProtoCL.IO;
+using ProtoCL.Training;
+using Spectre.Console.Cli;
+
+namespace ProtoCL.Cli.Commands;
+
+public sealed class EmbedSettings : DataSettings
+{
+    [CommandOption("--checkpoint <DIR>")] [Description("Run folder (or raw / random).")] public string Checkpoint { get; set; } = "";
+    [CommandOption("--out <FILE.npy>")] [Description("Output .npy file (float32, N x d).")] public string Out { get; set; } = "";
+    [CommandOption("--kind <KIND>")] [Description("backbone (default: pooled features used by the evaluations) or embedding (L2-normalised head output).")] public string Kind { get; set; } = "backbone";
+    [CommandOption("--seed <N>")] [Description("Seed for --checkpoint random.")] public int Seed { get; set; }
+    [CommandOption("--force")] [Description("Replace an existing --out file.")] public bool Force { get; set; }
+
+    public override Spectre.Console.ValidationResult Validate()
+    {
+        if (Checkpoint.Length == 0) return Spectre.Console.ValidationResult.Error("--checkpoint is required");
+        if (Out.Length == 0) return Spectre.Console.ValidationResult.Error("--out FILE.npy is required");
+        if (Kind is not ("backbone" or "embedding")) return Spectre.Console.ValidationResult.Error($"--kind must be backbone or embedding (got '{Kind}')");
+        return base.Validate();
+    }
+}
+
+/// <summary><c>protocl embed</c>: features of a dataset under a checkpoint, as numpy .npy.</summary>
+public sealed class EmbedCommand : Command<EmbedSettings>
+{
+    public override int Execute(CommandContext context, EmbedSettings s, CancellationToken cancellationToken)
+    {
+        if (File.Exists(s.Out) && !s.Force) throw new UserError($"{s.Out} exists; pass --force to replace it");
+        using var data = DataSettings.Load(s.Data, s.LoadOptions);
+        TorchSharp.torch.Tensor features;
+        if (s.Kind == "embedding")
+        {
+            var (encoder, meta) = FeatureSource.LoadCheckpoint(s.Checkpoint);
+            using (encoder)
+                features = ConsoleProgress.Run(o => FeatureExtractor.Extract(encoder, data, new Augmentation.BatchAugmenter(new(), meta.ChannelMean, meta.ChannelStd),
+                    FeatureKind.Embedding, 512, (d, t) => o.Progress("embedding", d, t)));
+        }
+        else
+        {
+            features = ConsoleProgress.Run(o => FeatureSource.Extract(s.Checkpoint, data, s.Seed, (d, t) => o.Progress("features", d, t)));
+        }
+        using (features)
+        {
+            Npy.Write(s.Out, features);
+            Console.WriteLine($"wrote {s.Out}: {features.shape[0]} x {features.shape[1]} float32");
+        }
+        return 0;
+    }
+}

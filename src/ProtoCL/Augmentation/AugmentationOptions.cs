@@ -1,0 +1,56 @@
+namespace ProtoCL.Augmentation;
+
+/// <summary>Which of the paper's augmentation pipelines to use.</summary>
+public enum AugmentationPipeline
+{
+    /// <summary>MoCo v1 / PCL v1: crop, grayscale p=0.2, colour jitter 0.4, flip.</summary>
+    V1,
+    /// <summary>MoCo v2 "aug-plus" / PCL v2: crop, jitter (0.4,0.4,0.4,0.1) p=0.8, grayscale p=0.2, blur p=0.5, flip.</summary>
+    V2,
+}
+
+/// <summary>Augmentation settings; defaults are the paper's (METHOD.md, MoCo's main_moco.py).</summary>
+public sealed record AugmentationOptions
+{
+    public AugmentationPipeline Pipeline { get; init; } = AugmentationPipeline.V1;
+
+    /// <summary>RandomResizedCrop area range (0.2, 1.0) as MoCo/PCL.</summary>
+    public double CropScaleMin { get; init; } = 0.2;
+
+    /// <summary>Upper end of the crop area range.</summary>
+    public double CropScaleMax { get; init; } = 1.0;
+
+    /// <summary>Brightness jitter strength 0.4 (factor drawn from [0.6, 1.4]).</summary>
+    public double Brightness { get; init; } = 0.4;
+
+    /// <summary>Contrast jitter strength 0.4.</summary>
+    public double Contrast { get; init; } = 0.4;
+
+    /// <summary>Saturation jitter strength 0.4 (colour images only).</summary>
+    public double Saturation { get; init; } = 0.4;
+
+    /// <summary>Hue jitter: 0.4 in v1, 0.1 in v2 (colour images only).</summary>
+    public double? Hue { get; init; }
+
+    /// <summary>Probability of applying colour jitter: 1 in v1, 0.8 in v2.</summary>
+    public double? JitterProbability { get; init; }
+
+    /// <summary>Random grayscale probability 0.2 (colour images only).</summary>
+    public double GrayscaleProbability { get; init; } = 0.2;
+
+    /// <summary>Gaussian blur probability 0.5 in v2, 0 in v1.</summary>
+    public double? BlurProbability { get; init; }
+
+    /// <summary>Blur sigma range [0.1, 2.0] at 224 px (MoCo v2); scaled by image side / 224, at least 0.5 px at the top.</summary>
+    public double BlurSigmaMin { get; init; } = 0.1;
+
+    /// <summary>Upper blur sigma at 224 px.</summary>
+    public double BlurSigmaMax { get; init; } = 2.0;
+
+    /// <summary>Horizontal flip probability 0.5.</summary>
+    public double FlipProbability { get; init; } = 0.5;
+
+    public double ResolvedHue => Hue ?? (Pipeline == AugmentationPipeline.V1 ? 0.4 : 0.1);
+    public double ResolvedJitterProbability => JitterProbability ?? (Pipeline == AugmentationPipeline.V1 ? 1.0 : 0.8);
+    public double ResolvedBlurProbability => BlurProbability ?? (Pipeline == AugmentationPipeline.V1 ? 0.0 : 0.5);
+}

@@ -1,0 +1,54 @@
+using ProtoCL.Augmentation;
+using ProtoCL.Data;
+using ProtoCL.Model;
+using ProtoCL.Training;
+using static TorchSharp.torch;
+
+namespace ProtoCL.Evaluation;
+
+/// <summary>
+/// Frozen features for the evaluation protocols, from a run folder (its checkpoint's backbone) or from the two
+/// baselines that share the same code path: <c>raw</c> (pixels scaled to [0, 1], flattened) and <c>random</c>
+/// (the default architecture at seeded random initialisation; <c>random:DIR</c> uses DIR's architecture).
+/// </summary>
+public static class FeatureSource
+{
+    /// <summary>Backbone features [N, D] of <paramref name="data"/> under <paramref name="checkpoint"/>.</summary>
+    public static Tensor Extract(string checkpoint, ImageDataset data, int seed, Action<long, long>? progress = null)
+    {
+        if (checkpoint == "raw")
+        {
+            using var _ = no_grad();
+            return data.Images.reshape(data.Count, -1).to_type(ScalarType.Float32).div_(255); // [N, C*H*W]
+        }
+        if (checkpoint == "random" || checkpoint.StartsWith("random:", StringComparison.Ordinal))
+        {
+            var options = checkpoint == "random"
+                ? new EncoderOptions()
+                : Checkpoint.ReadMeta(new RunDirectory(checkpoint[7..]).Checkpoint).Options.Encoder;
+            options = options with { InChannels = data.Channels, ImageSize = Math.Max(data.Height, data.Width) };
+            manual_seed(seed);
+            using var encoder = new ResNetEncoder(options);
+            var (mean, std) = FeatureExtractor.ChannelStatistics(data);
+            return FeatureExtractor.Extract(encoder, data, new BatchAugmenter(new AugmentationOptions(), mean, std), FeatureKind.Backbone, 512, progress);
+        }
+        var (trained, meta) = LoadCheckpoint(checkpoint);
+        using (trained)
+        {
+            if (meta.Channels != data.Channels || meta.ImageSize != Math.Max(data.Height, data.Width))
+                throw new ArgumentException($"the checkpoint was trained on {meta.Channels}-channel {meta.ImageSize}px images; the data has {data.Channels}-channel {data.Height}x{data.Width} images");
+            return FeatureExtractor.Extract(trained, data, new BatchAugmenter(new AugmentationOptions(), meta.ChannelMean, meta.ChannelStd), FeatureKind.Backbone, 512, progress);
+        }
+    }
+
+    /// <summary>Loads a run folder's (or a checkpoint file's) encoder; clear errors when there is none.</summary>
+    public static (ResNetEncoder Encoder, CheckpointMeta Meta) LoadCheckpoint(string path)
+    {
+        var file = Directory.Exists(path) ? new RunDirectory(path).Checkpoint : path;
+        if (!File.Exists(file))
+            throw new FileNotFoundException(Directory.Exists(path)
+                ? $"{path} holds no checkpoint.pcl yet (train first, or pass raw / random)"
+                : $"no such checkpoint: {path} (give a run folder, raw or random)");
+        return Checkpoint.LoadEncoder(file);
+    }
+}

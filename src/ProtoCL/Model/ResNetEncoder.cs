@@ -1,0 +1,128 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace ProtoCL.Model;
+
+/// <summary>
+/// ResNet backbone plus projection head to a <see cref="EncoderOptions.Dim"/>-d embedding.
+/// Parameter names follow torchvision (conv1, bn1, layer1.0.conv1, ..., fc / fc.0, fc.2 with the MLP head as
+/// MoCo v2 builds it) so state dicts can be exchanged with PyTorch.
+/// </summary>
+public sealed class ResNetEncoder : nn.Module<Tensor, Tensor>
+{
+    private readonly Conv2d conv1;
+    private readonly SplitBatchNorm2d bn1;
+    private readonly nn.Module<Tensor, Tensor>? maxpool;
+    private readonly Sequential layer1;
+    private readonly Sequential layer2;
+    private readonly Sequential layer3;
+    private readonly Sequential layer4;
+    private readonly nn.Module<Tensor, Tensor> fc;
+
+    /// <summary>Size of the backbone feature (avg-pooled output of layer4).</summary>
+    public int FeatureDim { get; }
+
+    public EncoderOptions Options { get; }
+
+    public ResNetEncoder(EncoderOptions options) : base(nameof(ResNetEncoder))
+    {
+        Options = options;
+        int w = options.Width, g = options.BnGroups;
+        conv1 = options.CifarStem
+            ? nn.Conv2d(options.InChannels, w, 3, stride: 1, padding: 1, bias: false)
+            : nn.Conv2d(options.InChannels, w, 7, stride: 2, padding: 3, bias: false);
+        bn1 = new SplitBatchNorm2d(w, g);
+        if (!options.CifarStem) maxpool = nn.MaxPool2d(3, stride: 2, padding: 1);
+        bool basic = options.Arch == Architecture.ResNet18;
+        int[] blocks = basic ? [2, 2, 2, 2] : [3, 4, 6, 3];
+        int expansion = basic ? BasicBlock.Expansion : Bottleneck.Expansion;
+        long inPlanes = w;
+        Sequential MakeLayer(long planes, int count, long stride)
+        {
+            var modules = new List<(string, nn.Module<Tensor, Tensor>)>();
+            for (int i = 0; i < count; i++)
+            {
+                long s = i == 0 ? stride : 1;
+                modules.Add((i.ToString(), basic ? new BasicBlock(inPlanes, planes, s, g) : new Bottleneck(inPlanes, planes, s, g)));
+                inPlanes = planes * expansion;
+            }
+            return nn.Sequential(modules);
+        }
+        layer1 = MakeLayer(w, blocks[0], 1);
+        layer2 = MakeLayer(w * 2, blocks[1], 2);
+        layer3 = MakeLayer(w * 4, blocks[2], 2);
+        layer4 = MakeLayer(w * 8, blocks[3], 2);
+        FeatureDim = w * 8 * expansion;
+        fc = options.Mlp
+            ? nn.Sequential(("0", nn.Linear(FeatureDim, FeatureDim)), ("1", nn.ReLU()), ("2", nn.Linear(FeatureDim, options.Dim)))
+            : nn.Linear(FeatureDim, options.Dim);
+        RegisterComponents();
+        InitWeights();
+    }
+
+    /// <summary>torchvision's initialisation: Kaiming normal (fan_out, ReLU) for convolutions, BN weight 1, bias 0.</summary>
+    private void InitWeights()
+    {
+        using var _ = no_grad();
+        foreach (var (_, m) in named_modules())
+        {
+            if (m is Conv2d c) nn.init.kaiming_normal_(c.weight, mode: nn.init.FanInOut.FanOut, nonlinearity: nn.init.NonlinearityType.ReLU);
+        }
+    }
+
+    /// <summary>Backbone features: the avg-pooled output of layer4, [N, FeatureDim]. Used by every evaluation.</summary>
+    public Tensor Features(Tensor x) // x: [N, C, H, W]
+    {
+        using var scope = NewDisposeScope();
+        var y = nn.functional.relu(bn1.call(conv1.call(x)));        // [N, w, H', W']
+        if (maxpool is not null) y = maxpool.call(y);
+        y = layer4.call(layer3.call(layer2.call(layer1.call(y)))); // [N, 8w*e, h, w]
+        return y.mean([2, 3]).MoveToOuterDisposeScope();                  // [N, FeatureDim]
+    }
+
+    /// <summary>Embedding before L2 normalisation, [N, Dim].</summary>
+    public override Tensor forward(Tensor x) // x: [N, C, H, W]
+    {
+        using var scope = NewDisposeScope();
+        return fc.call(Features(x)).MoveToOuterDisposeScope();         // [N, Dim]
+    }
+
+    /// <summary>Sets the number of BatchNorm groups used in training mode on every BN layer.</summary>
+    public void SetBnGroups(int groups)
+    {
+        foreach (var (_, m) in named_modules())
+            if (m is SplitBatchNorm2d bn) bn.Groups = groups;
+    }
+
+    /// <summary>Forward FLOPs per image (multiply-adds x 2) of every convolution and linear layer, counted from the layers.</summary>
+    public double ForwardFlopsPerImage()
+    {
+        using var _ = no_grad();
+        using var scope = NewDisposeScope();
+        double flops = 0;
+        var removers = new List<Action>();
+        foreach (var (_, m) in named_modules())
+        {
+            if (m is Conv2d conv)
+                { var r = conv.register_forward_hook((mod, input, output) =>
+                {
+                    var wgt = conv.weight;                                // [Cout, Cin/groups, kh, kw]
+                    flops += 2.0 * output.shape[1] * output.shape[2] * output.shape[3] * wgt.shape[1] * wgt.shape[2] * wgt.shape[3];
+                    return output;
+                }); removers.Add(r.remove); }
+            else if (m is Linear lin)
+                { var r = lin.register_forward_hook((mod, input, output) =>
+                {
+                    flops += 2.0 * lin.weight.shape[0] * lin.weight.shape[1];
+                    return output;
+                }); removers.Add(r.remove); }
+        }
+        bool wasTraining = training;
+        eval();
+        forward(zeros(1, Options.InChannels, Options.ImageSize, Options.ImageSize));
+        train(wasTraining);
+        foreach (var remove in removers) remove();
+        return flops;
+    }
+}

@@ -1,0 +1,131 @@
+using System.Text;
+using System.Text.Json;
+using ProtoCL.IO;
+using ProtoCL.Model;
+using TorchSharp;
+using static TorchSharp.torch;
+using OptimizerHelper = TorchSharp.Modules.OptimizerHelper;
+
+namespace ProtoCL.Training;
+
+/// <summary>What a checkpoint records besides the tensors.</summary>
+public sealed record CheckpointMeta
+{
+    /// <summary>Format version of the file.</summary>
+    public int Format { get; init; } = 1;
+    /// <summary>Epochs finished (1-based count).</summary>
+    public int Epoch { get; init; }
+    public TrainingOptions Options { get; init; } = new();
+    /// <summary>Per-channel mean and std used to normalise images.</summary>
+    public float[] ChannelMean { get; init; } = [];
+    public float[] ChannelStd { get; init; } = [];
+    public int QueuePointer { get; init; }
+    /// <summary>Relative folder of the last E-step's cluster result, or null before the first.</summary>
+    public string? LastClusters { get; init; }
+    /// <summary>How every random stream continues: each epoch's generators are seeded from (seed, epoch), so the
+    /// state at an epoch boundary is fully given by these two numbers.</summary>
+    public string RngScheme { get; init; } = "per-epoch torch.Generator seeded with seed * 1000003 + epoch; model init by torch.manual_seed(seed)";
+    public List<EpochMetrics> History { get; init; } = [];
+    public string Source { get; init; } = "";
+    public int ImageCount { get; init; }
+    public int Channels { get; init; }
+    public int ImageSize { get; init; }
+}
+
+/// <summary>
+/// The latest training state in one file: magic, JSON meta, encoder, momentum encoder, queue, optimizer.
+/// Written to a temporary file and renamed over the old one, so a crash leaves the previous checkpoint intact.
+/// </summary>
+public static class Checkpoint
+{
+    private static readonly byte[] Magic = "PROTOCL1"u8.ToArray();
+
+    public static void Save(string path, CheckpointMeta meta, ResNetEncoder encoder, ResNetEncoder? keyEncoder, KeyQueue? queue, OptimizerHelper? optimizer)
+    {
+        AtomicFile.Write(path, stream =>
+        {
+            using var w = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
+            w.Write(Magic);
+            var json = JsonSerializer.SerializeToUtf8Bytes(meta, JsonDefaults.Compact);
+            w.Write(json.Length);
+            w.Write(json);
+            encoder.save(w);
+            w.Write(keyEncoder is not null);
+            keyEncoder?.save(w);
+            w.Write(queue is not null);
+            if (queue is not null)
+            {
+                w.Write(queue.Keys.shape[0]);
+                w.Write(queue.Keys.shape[1]);
+                w.Write(queue.Keys.contiguous().bytes);
+            }
+            w.Write(optimizer is not null);
+            optimizer?.save_state_dict(w);
+            w.Write(Magic); // trailer: a file cut short is recognised
+        });
+    }
+
+    /// <summary>Reads only the meta (fast; for resume checks and evaluation).</summary>
+    public static CheckpointMeta ReadMeta(string path)
+    {
+        using var r = Open(path);
+        return ReadMeta(r, path);
+    }
+
+    private static BinaryReader Open(string path)
+    {
+        var r = new BinaryReader(File.OpenRead(path), Encoding.UTF8, leaveOpen: false);
+        var magic = r.ReadBytes(Magic.Length);
+        if (!magic.SequenceEqual(Magic)) { r.Dispose(); throw new InvalidDataException($"{path} is not a ProtoCL checkpoint"); }
+        return r;
+    }
+
+    private static CheckpointMeta ReadMeta(BinaryReader r, string path)
+    {
+        int len = r.ReadInt32();
+        if (len <= 0 || len > 256 << 20) throw new InvalidDataException($"{path}: corrupt checkpoint header");
+        return JsonSerializer.Deserialize<CheckpointMeta>(r.ReadBytes(len), JsonDefaults.Compact)
+               ?? throw new InvalidDataException($"{path}: empty checkpoint meta");
+    }
+
+    /// <summary>Loads the state into already-built modules (built on CPU from the meta's options).</summary>
+    public static CheckpointMeta Load(string path, ResNetEncoder encoder, ResNetEncoder? keyEncoder, out KeyQueue? queue, OptimizerHelper? optimizer)
+    {
+        try
+        {
+            using var r = Open(path);
+            var meta = ReadMeta(r, path);
+            encoder.load(r);
+            bool hasKey = r.ReadBoolean();
+            if (hasKey)
+            {
+                if (keyEncoder is not null) keyEncoder.load(r);
+                else new ResNetEncoder(encoder.Options).load(r).Dispose();
+            }
+            queue = null;
+            if (r.ReadBoolean())
+            {
+                long d = r.ReadInt64(), n = r.ReadInt64();
+                var keys = empty(d, n);
+                keys.bytes = r.ReadBytes(checked((int)(d * n * 4)));
+                queue = new KeyQueue(keys, meta.QueuePointer);
+            }
+            if (r.ReadBoolean() && optimizer is not null) optimizer.load_state_dict(r);
+            return meta;
+        }
+        catch (EndOfStreamException)
+        {
+            throw new InvalidDataException($"{path} is cut short; it is not a complete ProtoCL checkpoint");
+        }
+    }
+
+    /// <summary>Loads only the encoder for evaluation and embedding.</summary>
+    public static (ResNetEncoder Encoder, CheckpointMeta Meta) LoadEncoder(string path)
+    {
+        var meta = ReadMeta(path);
+        var encoder = new ResNetEncoder(meta.Options.Encoder);
+        Load(path, encoder, null, out var queue, null);
+        queue?.Dispose();
+        return (encoder, meta);
+    }
+}

@@ -1,0 +1,72 @@
+using ProtoCL.Augmentation;
+using ProtoCL.Data;
+using ProtoCL.Model;
+using static TorchSharp.torch;
+
+namespace ProtoCL.Training;
+
+/// <summary>Which output of the encoder to extract.</summary>
+public enum FeatureKind
+{
+    /// <summary>The L2-normalised 128-d embedding (what the E-step clusters).</summary>
+    Embedding,
+    /// <summary>The backbone's pooled features before the head (what the evaluations use).</summary>
+    Backbone,
+}
+
+/// <summary>Features of every image, un-augmented, in eval mode, without autograd, in large batches.</summary>
+public static class FeatureExtractor
+{
+    /// <summary>Returns float32 [N, D]; embeddings are L2-normalised, backbone features are raw.</summary>
+    public static Tensor Extract(ResNetEncoder encoder, ImageDataset data, BatchAugmenter plain, FeatureKind kind,
+        int batchSize = 512, Action<long, long>? progress = null)
+    {
+        bool wasTraining = encoder.training;
+        encoder.eval();
+        try
+        {
+            using var _ = no_grad();
+            long n = data.Count;
+            int d = kind == FeatureKind.Embedding ? encoder.Options.Dim : encoder.FeatureDim;
+            var result = empty(n, d);                                      // [N, D]
+            for (long start = 0; start < n; start += batchSize)
+            {
+                using var scope = NewDisposeScope();
+                long count = Math.Min(batchSize, n - start);
+                var x = plain.Plain(data.Images.narrow(0, start, count));    // [B, C, H, W]
+                var f = kind == FeatureKind.Embedding
+                    ? nn.functional.normalize(encoder.forward(x), dim: 1)     // [B, Dim]
+                    : encoder.Features(x);                                    // [B, FeatureDim]
+                result.narrow(0, start, count).copy_(f);
+                progress?.Invoke(start + count, n);
+            }
+            return result;
+        }
+        finally
+        {
+            encoder.train(wasTraining);
+        }
+    }
+
+    /// <summary>Per-channel mean and std of a dataset's pixels in [0, 1], computed in chunks.</summary>
+    public static (float[] Mean, float[] Std) ChannelStatistics(ImageDataset data)
+    {
+        using var _ = no_grad();
+        int c = data.Channels;
+        var sum = new double[c];
+        var sumSq = new double[c];
+        long n = data.Count;
+        for (long start = 0; start < n; start += 4096)
+        {
+            using var scope = NewDisposeScope();
+            var x = data.Images.narrow(0, start, Math.Min(4096, n - start)).to_type(ScalarType.Float64).div_(255); // [B, C, H, W]
+            var s = x.sum([0, 2, 3]).data<double>().ToArray();              // [C]
+            var s2 = x.pow(2).sum([0, 2, 3]).data<double>().ToArray();      // [C]
+            for (int i = 0; i < c; i++) { sum[i] += s[i]; sumSq[i] += s2[i]; }
+        }
+        double count = (double)n * data.Height * data.Width;
+        var mean = sum.Select(s => (float)(s / count)).ToArray();
+        var std = sumSq.Select((s2, i) => (float)Math.Sqrt(Math.Max(s2 / count - (double)mean[i] * mean[i], 1e-8))).ToArray();
+        return (mean, std);
+    }
+}

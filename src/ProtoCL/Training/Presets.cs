@@ -1,0 +1,45 @@
+using ProtoCL.Model;
+
+namespace ProtoCL.Training;
+
+/// <summary>
+/// Named settings for small data on a CPU. The defaults of <see cref="TrainingOptions"/> stay the paper's;
+/// a preset states every value it changes and why.
+/// </summary>
+public static class Presets
+{
+    /// <summary>Names accepted by <c>--preset</c>.</summary>
+    public static readonly string[] Names = ["paper", "small", "demo"];
+
+    /// <summary>The paper's ImageNet settings (the defaults).</summary>
+    public static TrainingOptions Paper => new();
+
+    /// <summary>
+    /// Fashion-MNIST-sized data (10k-60k small images) on a few CPU cores: ResNet-18 at width 16, batch 128,
+    /// queue 4096 (r must stay well below N), K levels scaled to about N/100..N/25 (see results/ablation),
+    /// 20 epochs with 2 warm-up epochs and a cosine schedule (short runs decay better with cosine).
+    /// </summary>
+    public static TrainingOptions Small => new()
+    {
+        Epochs = 20,
+        WarmupEpochs = 2,
+        BatchSize = 128,
+        LearningRate = 0.06,
+        Schedule = LrSchedule.Cosine,
+        QueueSize = 4096,
+        Clusters = [100, 200, 400],
+        Encoder = new EncoderOptions { Arch = Architecture.ResNet18, Width = 16 },
+    };
+
+    /// <summary>The demo: <see cref="Small"/> for the embedded 10k images, sized to finish in under 10 minutes on 2 cores.</summary>
+    public static TrainingOptions Demo => Small with { Epochs = 10, WarmupEpochs = 2 };
+
+    /// <summary>Looks a preset up by name.</summary>
+    public static TrainingOptions ByName(string name) => name switch
+    {
+        "paper" => Paper,
+        "small" => Small,
+        "demo" => Demo,
+        _ => throw new ArgumentException($"unknown preset '{name}'; choose one of {string.Join(", ", Names)}"),
+    };
+}

@@ -1,0 +1,299 @@
+using System.Diagnostics;
+using System.Text.Json;
+using ProtoCL.Augmentation;
+using ProtoCL.Clustering;
+using ProtoCL.Data;
+using ProtoCL.IO;
+using ProtoCL.Losses;
+using ProtoCL.Model;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace ProtoCL.Training;
+
+/// <summary>
+/// The EM loop of PCL, and of the methods it is compared with (MoCo, SimCLR, PCL-SimCLR): per epoch, after
+/// warm-up, an E-step (features of every image, k-means per granularity, phi), then an M-step over minibatches
+/// minimising ProtoNCE with SGD. Writes config.json, metrics.jsonl, the checkpoint and each E-step's clusters.
+/// </summary>
+public sealed class Trainer : IDisposable
+{
+    private readonly TrainingOptions _o;
+    private readonly ImageDataset _data;
+    private readonly RunDirectory? _run;
+    private readonly ITrainingObserver _observer;
+    private readonly BatchAugmenter _augmenter;
+    private readonly float[] _mean;
+    private readonly float[] _std;
+    private readonly TorchSharp.Modules.SGD _optimizer;
+    private readonly List<EpochMetrics> _history = [];
+    private KeyQueue? _queue;
+    private int _startEpoch;
+    private string? _lastClusters;
+
+    /// <summary>The encoder being trained (query encoder).</summary>
+    public ResNetEncoder Encoder { get; }
+
+    /// <summary>The momentum (key) encoder; null for SimCLR methods.</summary>
+    public ResNetEncoder? KeyEncoder { get; }
+
+    /// <summary>The options with the data's channels and image size filled in.</summary>
+    public TrainingOptions Options => _o;
+
+    /// <summary>Metrics of every finished epoch, including those restored on resume.</summary>
+    public IReadOnlyList<EpochMetrics> History => _history;
+
+    /// <summary>Builds the models; with <paramref name="resume"/> and a checkpoint in <paramref name="run"/>, restores it.</summary>
+    public Trainer(TrainingOptions options, ImageDataset data, RunDirectory? run, bool resume = false, ITrainingObserver? observer = null)
+    {
+        _data = data;
+        _run = run;
+        _observer = observer ?? NullTrainingObserver.Instance;
+        _o = options with { Encoder = options.Encoder with { InChannels = data.Channels, ImageSize = Math.Max(data.Height, data.Width) } };
+        TrainingOptionsValidator.ThrowIfInvalid(_o, data.Count);
+        set_num_threads(_o.Threads);
+
+        CheckpointMeta? meta = resume && run is { HasCheckpoint: true } ? Checkpoint.ReadMeta(run.Checkpoint) : null;
+        (_mean, _std) = meta is not null ? (meta.ChannelMean, meta.ChannelStd) : FeatureExtractor.ChannelStatistics(data);
+        _augmenter = new BatchAugmenter(_o.Augmentation, _mean, _std);
+
+        manual_seed(_o.Seed);
+        Encoder = new ResNetEncoder(_o.Encoder);
+        if (_o.UsesMomentumEncoder)
+        {
+            KeyEncoder = MomentumEncoder.CopyOf(Encoder);
+            _queue = new KeyQueue(_o.Encoder.Dim, _o.QueueSize, new Generator((ulong)_o.Seed + 17));
+        }
+        _optimizer = optim.SGD(Encoder.parameters(), _o.LearningRate, _o.SgdMomentum, weight_decay: _o.WeightDecay);
+        if (meta is not null)
+        {
+            _queue?.Dispose();
+            Checkpoint.Load(run!.Checkpoint, Encoder, KeyEncoder, out _queue, _optimizer);
+            _startEpoch = meta.Epoch;
+            _history.AddRange(meta.History.Take(meta.Epoch));
+            _lastClusters = meta.LastClusters;
+            _observer.Message($"resuming after epoch {meta.Epoch} of {_o.Epochs} from {run.Checkpoint}");
+        }
+        else if (resume && run is not null)
+        {
+            _observer.Message($"no checkpoint in {run.Path} yet: starting from the beginning");
+        }
+    }
+
+    /// <summary>Trains from the current epoch to <see cref="TrainingOptions.Epochs"/>. Stops between minibatches when cancelled,
+    /// keeping the last epoch's checkpoint.</summary>
+    public void Run(CancellationToken cancel = default)
+    {
+        if (_run is not null)
+        {
+            Directory.CreateDirectory(_run.Path);
+            AtomicFile.WriteAllText(_run.Config, JsonSerializer.Serialize(new RunConfig(_o, _data.Source, _data.Count, _mean, _std), JsonDefaults.Indented));
+            WriteMetrics();
+        }
+        for (int epoch = _startEpoch; epoch < _o.Epochs; epoch++)
+        {
+            cancel.ThrowIfCancellationRequested();
+            var metrics = RunEpoch(epoch, cancel);
+            _history.Add(metrics);
+            if (_run is not null)
+            {
+                SaveCheckpoint(epoch + 1);
+                WriteMetrics();
+            }
+            _observer.EpochFinished(metrics);
+        }
+    }
+
+    private EpochMetrics RunEpoch(int epoch, CancellationToken cancel)
+    {
+        using var gen = new Generator((ulong)_o.Seed * 1000003UL + (ulong)epoch);
+        double lr = _o.LearningRateAt(epoch);
+        foreach (var group in _optimizer.ParamGroups) group.LearningRate = lr;
+        var warnings = new List<string>();
+
+        ClusterResult? clusters = null;
+        double estepSeconds = 0, featureSeconds = 0, kmeansSeconds = 0;
+        bool protoEpoch = _o.UsesPrototypes && epoch >= _o.WarmupEpochs;
+        if (protoEpoch)
+        {
+            var sw = Stopwatch.StartNew();
+            clusters = RunEStep(epoch, out featureSeconds, warnings);
+            estepSeconds = sw.Elapsed.TotalSeconds;
+            kmeansSeconds = clusters.Levels.Sum(l => l.KMeansSeconds + l.PhiSeconds);
+        }
+        try
+        {
+            return TrainPass(epoch, lr, gen, clusters, cancel) with
+            {
+                SecondsEStep = estepSeconds,
+                SecondsEStepFeatures = featureSeconds,
+                SecondsKMeans = kmeansSeconds,
+                Clusters = protoEpoch ? _o.Clusters : null,
+                Warnings = warnings.Count > 0 ? warnings.ToArray() : null,
+            };
+        }
+        finally
+        {
+            clusters?.Dispose();
+        }
+    }
+
+    private ClusterResult RunEStep(int epoch, out double featureSeconds, List<string> warnings)
+    {
+        var sw = Stopwatch.StartNew();
+        var source = KeyEncoder ?? Encoder; // PCL: momentum encoder; PCL-SimCLR: the encoder itself
+        using var features = FeatureExtractor.Extract(source, _data, _augmenter, FeatureKind.Embedding, _o.FeatureBatchSize,
+            (done, total) => _observer.Progress($"epoch {epoch + 1}/{_o.Epochs} E-step features", done, total));
+        featureSeconds = sw.Elapsed.TotalSeconds;
+        if (!isfinite(features).all().item<bool>())
+            throw new TrainingDivergedException($"epoch {epoch + 1}: E-step features contain NaN or infinity; the last good checkpoint is kept");
+        var kmeans = new KMeansOptions { Iterations = _o.KMeansIterations, Restarts = _o.KMeansRestarts };
+        var result = EStep.Cluster(features, _o.Clusters, _o.Temperature, kmeans,
+            (stage, done, total) => _observer.Progress($"epoch {epoch + 1}/{_o.Epochs} {stage}", done, total));
+        foreach (var level in result.Levels)
+        {
+            warnings.AddRange(level.Warnings.Select(w => $"K={level.K}: {w}"));
+            if (level.LooksCollapsed) warnings.Add($"K={level.K}: the representation looks collapsed ({level.CollapseReason})");
+        }
+        foreach (var w in warnings) _observer.Message($"epoch {epoch + 1}: {w}");
+        if (_run is not null)
+        {
+            var dir = _run.ClustersOfEpoch(epoch + 1);
+            result.Save(dir);
+            _lastClusters = Path.GetRelativePath(_run.Path, dir);
+        }
+        return result;
+    }
+
+    private EpochMetrics TrainPass(int epoch, double lr, Generator gen, ClusterResult? clusters, CancellationToken cancel)
+    {
+        Encoder.train();
+        KeyEncoder?.train();
+        int b = _o.BatchSize;
+        long steps = _data.Count / b; // drop_last, as MoCo's loader
+        using var perm = randperm(_data.Count, generator: gen);            // [N]
+        double sumLoss = 0, sumInst = 0, sumProto = 0, correctInst = 0, correctProto = 0;
+        long seen = 0;
+        var sw = Stopwatch.StartNew();
+        for (long step = 0; step < steps; step++)
+        {
+            cancel.ThrowIfCancellationRequested();
+            using var scope = NewDisposeScope();
+            var idx = perm.narrow(0, step * b, b);                          // [B]
+            var images = _data.Images.index_select(0, idx);                 // [B, C, H, W] uint8
+            var xq = _augmenter.Augment(images, gen);                       // [B, C, H, W]
+            var xk = _augmenter.Augment(images, gen);                       // [B, C, H, W]
+            var (instance, q, keys) = Forward(xq, xk, gen);
+            var protoTerms = new List<Tensor>();
+            var protoCorrect = new List<Tensor>();
+            if (clusters is not null)
+            {
+                foreach (var level in clusters.Levels)
+                {
+                    var assign = level.Assignments.index_select(0, idx);      // [B]
+                    var p = ProtoNceLoss.Compute(q, assign, level.Centroids, level.Phi, _o.QueueSize, gen);
+                    protoTerms.Add(p.Loss);
+                    protoCorrect.Add(p.Correct);
+                }
+            }
+            var proto = protoTerms.Count > 0 ? stack(protoTerms).mean() : null; // (1/M) sum_m
+            var loss = proto is null ? instance.Loss : instance.Loss + proto;
+            double lossValue = loss.item<float>();
+            if (!double.IsFinite(lossValue))
+                throw new TrainingDivergedException($"epoch {epoch + 1}, step {step + 1}: the loss is {lossValue}; stopped, the last good checkpoint is kept (try a smaller --lr)");
+            _optimizer.zero_grad();
+            loss.backward();
+            _optimizer.step();
+            if (keys is not null) _queue!.Enqueue(keys);
+            sumLoss += lossValue * b;
+            sumInst += instance.Loss.item<float>() * b;
+            correctInst += instance.Correct.item<long>();
+            if (proto is not null)
+            {
+                sumProto += proto.item<float>() * b;
+                correctProto += protoCorrect.Sum(c => c.item<long>()) / (double)protoCorrect.Count;
+            }
+            seen += b;
+            _observer.Progress($"epoch {epoch + 1}/{_o.Epochs} train", step + 1, steps,
+                $"loss {sumLoss / seen:F3}  {seen / sw.Elapsed.TotalSeconds:F0} img/s");
+        }
+        double seconds = sw.Elapsed.TotalSeconds;
+        double views = _o.Method is Method.Simclr or Method.PclSimclr ? 2.0 : 1.0;
+        return new EpochMetrics
+        {
+            Epoch = epoch + 1,
+            Loss = sumLoss / seen,
+            LossInstance = sumInst / seen,
+            LossProto = clusters is null ? null : sumProto / seen,
+            AccInstance = correctInst / (seen * views),
+            AccProto = clusters is null ? null : correctProto / seen,
+            Lr = lr,
+            ImagesPerSecond = seen / seconds,
+            SecondsTrain = seconds,
+        };
+    }
+
+    /// <summary>The instance-discrimination part of a step: returns its loss, the query embeddings the prototype
+    /// term uses, and the keys to enqueue (MoCo methods).</summary>
+    private (LossOutput Instance, Tensor Q, Tensor? Keys) Forward(Tensor xq, Tensor xk, Generator gen)
+    {
+        if (KeyEncoder is null)
+        {
+            var z1 = F.normalize(Encoder.forward(xq), dim: 1);              // [B, Dim]
+            var z2 = F.normalize(Encoder.forward(xk), dim: 1);              // [B, Dim]
+            return (NtXentLoss.Compute(z1, z2, _o.Temperature), z1, null);
+        }
+        var q = F.normalize(Encoder.forward(xq), dim: 1);                   // [B, Dim]
+        Tensor k;
+        using (no_grad())
+        {
+            MomentumEncoder.Update(KeyEncoder, Encoder, _o.EncoderMomentum);
+            // Shuffled BN, single device: keys pass the split BN in a random order, then are put back.
+            var shuffle = randperm(xk.shape[0], generator: gen);          // [B]
+            var kShuffled = F.normalize(KeyEncoder.forward(xk.index_select(0, shuffle)), dim: 1); // [B, Dim]
+            k = kShuffled.index_select(0, shuffle.argsort());               // [B, Dim]
+        }
+        return (InfoNceLoss.Compute(q, k, _queue!.Keys, _o.Temperature), q, k);
+    }
+
+    private void SaveCheckpoint(int epochsDone)
+    {
+        var meta = new CheckpointMeta
+        {
+            Epoch = epochsDone,
+            Options = _o,
+            ChannelMean = _mean,
+            ChannelStd = _std,
+            QueuePointer = _queue?.Pointer ?? 0,
+            LastClusters = _lastClusters,
+            History = _history.ToList(),
+            Source = _data.Source,
+            ImageCount = _data.Count,
+            Channels = _data.Channels,
+            ImageSize = Math.Max(_data.Height, _data.Width),
+        };
+        Checkpoint.Save(_run!.Checkpoint, meta, Encoder, KeyEncoder, _queue, _optimizer);
+    }
+
+    private void WriteMetrics()
+    {
+        var lines = _history.Select(m => JsonSerializer.Serialize(m, JsonDefaults.Compact) + "\n");
+        AtomicFile.WriteAllText(_run!.Metrics, string.Concat(lines));
+    }
+
+    public void Dispose()
+    {
+        Encoder.Dispose();
+        KeyEncoder?.Dispose();
+        _queue?.Dispose();
+        _optimizer.Dispose();
+    }
+}
+
+/// <summary>config.json: every setting, resolved, plus what the data was.</summary>
+public sealed record RunConfig(TrainingOptions Options, string Data, int Images, float[] ChannelMean, float[] ChannelStd)
+{
+    /// <summary>ProtoCL version that wrote the file.</summary>
+    public string Version { get; init; } = typeof(RunConfig).Assembly.GetName().Version?.ToString() ?? "0";
+}

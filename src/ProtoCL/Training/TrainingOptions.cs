@@ -1,0 +1,116 @@
+using System.Text.Json.Serialization;
+using ProtoCL.Augmentation;
+using ProtoCL.Model;
+
+namespace ProtoCL.Training;
+
+/// <summary>Which contrastive method trains the encoder (the rows of the paper's Table 1).</summary>
+public enum Method
+{
+    /// <summary>MoCo: InfoNCE with a momentum encoder and a queue, no prototypes.</summary>
+    Moco,
+    /// <summary>PCL: ProtoNCE (InfoNCE + prototype term) on MoCo; the E-step uses the momentum encoder.</summary>
+    Pcl,
+    /// <summary>SimCLR: NT-Xent over the 2N views of the batch; no queue, no momentum encoder.</summary>
+    Simclr,
+    /// <summary>PCL on SimCLR: the prototype term added to NT-Xent; the E-step uses the encoder itself.</summary>
+    PclSimclr,
+}
+
+/// <summary>Learning-rate schedule.</summary>
+public enum LrSchedule
+{
+    /// <summary>x0.1 at 60% and 80% of the epochs (the paper's 120 and 160 of 200).</summary>
+    Step,
+    /// <summary>Half-cosine from lr to 0 over the epochs (PCL v2 / MoCo v2).</summary>
+    Cosine,
+}
+
+/// <summary>Numeric precision of the encoders' forward and backward passes.</summary>
+public enum Precision
+{
+    /// <summary>float32 everywhere (default).</summary>
+    Fp32,
+    /// <summary>bfloat16 compute with float32 master weights, optimizer state and losses.</summary>
+    Bf16,
+}
+
+/// <summary>Every training setting. Defaults are the paper's ImageNet values; see <see cref="Presets"/> for small data.</summary>
+public sealed record TrainingOptions
+{
+    /// <summary>Method; PCL is the paper's.</summary>
+    public Method Method { get; init; } = Method.Pcl;
+
+    /// <summary>Total epochs: 200 (paper, Sec. 4).</summary>
+    public int Epochs { get; init; } = 200;
+
+    /// <summary>Epochs with InfoNCE only before the first E-step: 20 (paper, Sec. 4; main_pcl.py --warmup-epoch).</summary>
+    public int WarmupEpochs { get; init; } = 20;
+
+    /// <summary>Minibatch size: 256 (paper).</summary>
+    public int BatchSize { get; init; } = 256;
+
+    /// <summary>Initial learning rate: 0.03 (paper).</summary>
+    public double LearningRate { get; init; } = 0.03;
+
+    /// <summary>SGD momentum: 0.9 (paper).</summary>
+    public double SgdMomentum { get; init; } = 0.9;
+
+    /// <summary>Weight decay: 1e-4 (paper).</summary>
+    public double WeightDecay { get; init; } = 1e-4;
+
+    /// <summary>Schedule: step decay at 120 and 160 of 200 epochs (paper v1); cosine for v2.</summary>
+    public LrSchedule Schedule { get; init; } = LrSchedule.Step;
+
+    /// <summary>Queue size r: 16384 (paper, ImageNet).</summary>
+    public int QueueSize { get; init; } = 16384;
+
+    /// <summary>Temperature tau: 0.2 (salesforce/PCL's released command line, --temperature 0.2).</summary>
+    public double Temperature { get; init; } = 0.2;
+
+    /// <summary>Momentum encoder coefficient m: 0.999 (MoCo, PCL).</summary>
+    public double EncoderMomentum { get; init; } = 0.999;
+
+    /// <summary>Cluster counts per granularity: 25000, 50000, 100000 (paper, ImageNet).</summary>
+    public int[] Clusters { get; init; } = [25000, 50000, 100000];
+
+    /// <summary>k-means iterations: 20 (main_pcl.py run_kmeans, clus.niter).</summary>
+    public int KMeansIterations { get; init; } = 20;
+
+    /// <summary>k-means restarts keeping the best objective: 5 (clus.nredo).</summary>
+    public int KMeansRestarts { get; init; } = 5;
+
+    /// <summary>Encoder architecture and head.</summary>
+    public EncoderOptions Encoder { get; init; } = new();
+
+    /// <summary>Augmentation pipeline.</summary>
+    public AugmentationOptions Augmentation { get; init; } = new();
+
+    /// <summary>Compute precision of the encoders.</summary>
+    public Precision Precision { get; init; } = Precision.Fp32;
+
+    /// <summary>Seed of every random choice (initialisation, augmentation, order, negative sampling).</summary>
+    public int Seed { get; init; }
+
+    /// <summary>Intra-op threads; results repeat exactly for the same seed and thread count.</summary>
+    public int Threads { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>Images per batch when computing E-step features (no autograd, so larger than training batches).</summary>
+    public int FeatureBatchSize { get; init; } = 512;
+
+    /// <summary>Use only the first N images (null: all).</summary>
+    public int? Limit { get; init; }
+
+    /// <summary>True for methods that use prototypes.</summary>
+    [JsonIgnore] public bool UsesPrototypes => Method is Method.Pcl or Method.PclSimclr;
+
+    /// <summary>True for methods with a momentum encoder and queue.</summary>
+    [JsonIgnore] public bool UsesMomentumEncoder => Method is Method.Moco or Method.Pcl;
+
+    /// <summary>Learning rate for a 0-based epoch under the schedule.</summary>
+    public double LearningRateAt(int epoch) => Schedule switch
+    {
+        LrSchedule.Cosine => LearningRate * 0.5 * (1 + Math.Cos(Math.PI * epoch / Epochs)),
+        _ => LearningRate * (epoch >= (int)Math.Round(0.8 * Epochs) ? 0.01 : epoch >= (int)Math.Round(0.6 * Epochs) ? 0.1 : 1.0),
+    };
+}

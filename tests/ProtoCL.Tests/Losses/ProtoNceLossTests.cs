@@ -1,0 +1,48 @@
+using ProtoCL.Losses;
+using static TorchSharp.torch;
+
+namespace ProtoCL.Tests.Losses;
+
+public class ProtoNceLossTests
+{
+    [Fact]
+    public void Should_UseEveryNonPositivePrototype_When_KIsAtMostR()
+    {
+        // K = 4 prototypes, batch of 2 with positives 0 and 2, r = 10 > K: the negatives are exactly {1, 3}.
+        float[][] c = [[1, 0], [0, 1], [-1, 0], [0.6f, 0.8f]];
+        double[] phi = [0.1, 0.2, 0.3, 0.4];
+        float[][] q = [[0.8f, 0.6f], [0, -1]];
+        long[] assign = [0, 2];
+        // columns: positives in batch order (0, 2), then negatives (1, 3); each divided by its own phi.
+        int[] cols = [0, 2, 1, 3];
+        double expected = 0;
+        for (int i = 0; i < 2; i++)
+        {
+            var logits = cols.Select(j => (q[i][0] * c[j][0] + q[i][1] * c[j][1]) / phi[j]).ToArray();
+            double max = logits.Max();
+            double lse = max + Math.Log(logits.Sum(l => Math.Exp(l - max)));
+            expected += (lse - logits[i]) / 2;
+        }
+        using var qT = tensor(q.SelectMany(r => r).ToArray()).view(2, 2);
+        using var cT = tensor(c.SelectMany(r => r).ToArray()).view(4, 2);
+        using var phiT = tensor(phi.Select(p => (float)p).ToArray());
+        using var aT = tensor(assign);
+        using var g = new Generator(1);
+        var result = ProtoNceLoss.Compute(qT, aT, cT, phiT, 10, g);
+        Assert.Equal(expected, result.Loss.item<float>(), 4);
+    }
+
+    [Fact]
+    public void Should_SampleExactlyRNegatives_When_ManyClustersRemain()
+    {
+        // All prototypes identical to the query direction with phi 1: every logit is 1, so the loss is log(N + r).
+        int k = 50, r = 7;
+        using var c = ones(k, 2) / Math.Sqrt(2);
+        using var q = ones(3, 2) / Math.Sqrt(2);
+        using var phi = ones(k);
+        using var assign = tensor(new long[] { 4, 4, 9 });
+        using var g = new Generator(3);
+        var result = ProtoNceLoss.Compute(q, assign, c, phi, r, g);
+        Assert.Equal(Math.Log(3 + r), result.Loss.item<float>(), 4);
+    }
+}

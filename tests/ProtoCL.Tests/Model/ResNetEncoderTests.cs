@@ -1,0 +1,61 @@
+using ProtoCL.Model;
+using static TorchSharp.torch;
+
+namespace ProtoCL.Tests.Model;
+
+public class ResNetEncoderTests
+{
+    [Fact]
+    public void Should_UseTorchvisionParameterNames_When_Built()
+    {
+        using var enc = new ResNetEncoder(new EncoderOptions { Arch = Architecture.ResNet18, Width = 4, InChannels = 1, ImageSize = 28, Mlp = true });
+        var names = enc.state_dict().Keys.ToHashSet();
+        Assert.Contains("conv1.weight", names);
+        Assert.Contains("bn1.running_mean", names);
+        Assert.Contains("layer1.0.conv1.weight", names);
+        Assert.Contains("layer2.0.downsample.0.weight", names);
+        Assert.Contains("layer4.1.bn2.weight", names);
+        Assert.Contains("fc.0.weight", names);
+        Assert.Contains("fc.2.bias", names);
+    }
+
+    [Theory]
+    [InlineData(Architecture.ResNet18, 28, 8 * 4)]
+    [InlineData(Architecture.ResNet50, 28, 8 * 4 * 4)]
+    [InlineData(Architecture.ResNet18, 64, 8 * 4)]
+    public void Should_ProduceExpectedShapes_When_Forwarded(Architecture arch, int size, int featureDim)
+    {
+        using var enc = new ResNetEncoder(new EncoderOptions { Arch = arch, Width = 4, InChannels = 3, ImageSize = size, Dim = 16 });
+        enc.eval();
+        using var x = randn(2, 3, size, size);
+        Assert.Equal(new long[] { 2, 16 }, enc.forward(x).shape);
+        Assert.Equal(new long[] { 2, featureDim }, enc.Features(x).shape);
+        Assert.Equal(featureDim, enc.FeatureDim);
+    }
+
+    [Fact]
+    public void Should_CountFlops_When_Width64ResNet18OnFashionMnist()
+    {
+        // By hand: CIFAR stem 3x3 conv 1->64 on 28x28 and four stages (28, 14, 7, 4 px); the anchor is ~0.91 GFLOP.
+        double stem = 2.0 * 64 * 28 * 28 * 9;
+        double s1 = 4 * 2.0 * 64 * 28 * 28 * 64 * 9;
+        double s2 = 2.0 * 128 * 14 * 14 * 64 * 9 + 3 * 2.0 * 128 * 14 * 14 * 128 * 9 + 2.0 * 128 * 14 * 14 * 64;
+        double s3 = 2.0 * 256 * 7 * 7 * 128 * 9 + 3 * 2.0 * 256 * 7 * 7 * 256 * 9 + 2.0 * 256 * 7 * 7 * 128;
+        double s4 = 2.0 * 512 * 4 * 4 * 256 * 9 + 3 * 2.0 * 512 * 4 * 4 * 512 * 9 + 2.0 * 512 * 4 * 4 * 256;
+        double fc = 2.0 * 512 * 128;
+        using var enc = new ResNetEncoder(new EncoderOptions { Arch = Architecture.ResNet18, Width = 64, InChannels = 1, ImageSize = 28 });
+        Assert.Equal(stem + s1 + s2 + s3 + s4 + fc, enc.ForwardFlopsPerImage(), 0);
+        Assert.InRange(enc.ForwardFlopsPerImage() / 1e9, 0.88, 0.94);
+    }
+
+    [Fact]
+    public void Should_NormaliseInGroups_When_SplitBatchNormTrains()
+    {
+        // Two groups with different offsets: each group is normalised with its own mean, so both come out centred.
+        using var bn = new SplitBatchNorm2d(1, 2);
+        bn.train();
+        var x = tensor(new float[] { 0, 10, 2, 12 }).view(4, 1, 1, 1); // samples 0,2 -> group 0; 1,3 -> group 1
+        var y = bn.forward(x).data<float>().ToArray();
+        Assert.Equal(-1, y[0], 2); Assert.Equal(-1, y[1], 2); Assert.Equal(1, y[2], 2); Assert.Equal(1, y[3], 2);
+    }
+}
