@@ -17,6 +17,7 @@ public sealed record EpochMetrics
     [JsonPropertyName("seconds_estep")] public double SecondsEStep { get; init; }
     [JsonPropertyName("seconds_estep_features")] public double SecondsEStepFeatures { get; init; }
     [JsonPropertyName("seconds_kmeans")] public double SecondsKMeans { get; init; }
+    [JsonPropertyName("seconds_phi")] public double SecondsPhi { get; init; }
     [JsonPropertyName("clusters")] public int[]? Clusters { get; init; }
     [JsonPropertyName("warnings")] public string[]? Warnings { get; init; }
 }

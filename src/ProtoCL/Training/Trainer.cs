@@ -113,14 +113,15 @@ public sealed class Trainer : IDisposable
         var warnings = new List<string>();
 
         ClusterResult? clusters = null;
-        double estepSeconds = 0, featureSeconds = 0, kmeansSeconds = 0;
+        double estepSeconds = 0, featureSeconds = 0, kmeansSeconds = 0, phiSeconds = 0;
         bool protoEpoch = _o.UsesPrototypes && epoch >= _o.WarmupEpochs;
         if (protoEpoch)
         {
             var sw = Stopwatch.StartNew();
             clusters = RunEStep(epoch, out featureSeconds, warnings);
             estepSeconds = sw.Elapsed.TotalSeconds;
-            kmeansSeconds = clusters.Levels.Sum(l => l.KMeansSeconds + l.PhiSeconds);
+            kmeansSeconds = clusters.Levels.Sum(l => l.KMeansSeconds);
+            phiSeconds = clusters.Levels.Sum(l => l.PhiSeconds);
         }
         try
         {
@@ -129,6 +130,7 @@ public sealed class Trainer : IDisposable
                 SecondsEStep = estepSeconds,
                 SecondsEStepFeatures = featureSeconds,
                 SecondsKMeans = kmeansSeconds,
+                SecondsPhi = phiSeconds,
                 Clusters = protoEpoch ? _o.Clusters : null,
                 Warnings = warnings.Count > 0 ? warnings.ToArray() : null,
             };

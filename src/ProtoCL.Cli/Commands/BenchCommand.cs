@@ -1,0 +1,67 @@
+using System.ComponentModel;
+using System.Text.Json;
+using ProtoCL.Benchmarks;
+using ProtoCL.Cli.Terminal;
+using ProtoCL.IO;
+using ProtoCL.Training;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace ProtoCL.Cli.Commands;
+
+public sealed class BenchSettings : DataSettings
+{
+    [CommandOption("--preset <NAME>")] [Description("Baseline settings (default: small).")] public string Preset { get; set; } = "small";
+    [CommandOption("--method <NAME>")] [Description("pcl (default), pcl-simclr.")] public string? Method { get; set; }
+    [CommandOption("--arch <NAME>")] [Description("resnet18 or resnet50.")] public string? Arch { get; set; }
+    [CommandOption("--width <N>")] [Description("Channels of the first ResNet stage.")] public int? Width { get; set; }
+    [CommandOption("--batch-size <N>")] [Description("Minibatch size.")] public int? BatchSize { get; set; }
+    [CommandOption("--queue <R>")] [Description("Queue size r.")] public int? Queue { get; set; }
+    [CommandOption("--clusters <K,K,...>")] [Description("Cluster counts per level.")] public string? Clusters { get; set; }
+    [CommandOption("--temperature <TAU>")] [Description("tau.")] public double? Temperature { get; set; }
+    [CommandOption("--threads <N>")] [Description("Intra-op threads (default: all cores).")] public int? Threads { get; set; }
+    [CommandOption("--precision <P>")] [Description("fp32 or bf16.")] public string? Precision { get; set; }
+    [CommandOption("--repeats <N>")] [Description("Measured runs (median reported) after one warm-up run; default 3.")] public int Repeats { get; set; } = 3;
+    [CommandOption("--json <FILE>")] [Description("Write the result as JSON.")] public string? Json { get; set; }
+
+    public override ValidationResult Validate()
+    {
+        if (Repeats < 1) return ValidationResult.Error($"--repeats must be at least 1 (got {Repeats})");
+        return base.Validate();
+    }
+}
+
+/// <summary><c>protocl bench</c>: speed of the training step, the E-step's parts and augmentation; FLOPs and memory.</summary>
+public sealed class BenchCommand : Command<BenchSettings>
+{
+    public override int Execute(CommandContext context, BenchSettings s, CancellationToken cancellationToken)
+    {
+        var asTrain = new TrainSettings
+        {
+            Method = s.Method, Arch = s.Arch, Width = s.Width, BatchSize = s.BatchSize, Queue = s.Queue, Clusters = s.Clusters,
+            Temperature = s.Temperature, Threads = s.Threads, Precision = s.Precision, Limit = s.Limit,
+        };
+        var options = asTrain.Apply(Presets.ByName(s.Preset));
+        TrainingOptionsValidator.ThrowIfInvalid(options);
+        using var data = DataSettings.Load(s.Data, s.LoadOptions);
+        var result = ConsoleProgress.Run(o => Benchmark.Run(options, data, s.Repeats, o));
+        var table = new Table().AddColumn("measure").AddColumn(new TableColumn("median").RightAligned());
+        void Row(string name, string value) => table.AddRow(Markup.Escape(name), Markup.Escape(value));
+        Row("train, warm-up (InfoNCE)", $"{result.TrainWarmupImagesPerSecond:F1} img/s");
+        Row("train, PCL (ProtoNCE)", $"{result.TrainPclImagesPerSecond:F1} img/s");
+        Row("E-step features", $"{result.EStepFeatureImagesPerSecond:F1} img/s");
+        Row($"k-means, {options.Clusters.Length} levels ({string.Join("/", options.Clusters)})", $"{result.KMeansSeconds:F2} s");
+        Row("phi", $"{result.PhiSeconds:F3} s");
+        Row("augmentation (one view)", $"{result.AugmentImagesPerSecond:F0} img/s ({result.AugmentFractionOfStep:P1} of a step)");
+        Row("forward FLOPs per image", $"{result.GflopsPerImage:F3} GFLOP");
+        Row("training, effective", $"{result.TrainEffectiveGflops:F1} GFLOP/s ({result.FractionOfMatmulPeak:P0} of matmul peak {result.MatmulPeakGflops:F0})");
+        Row("peak memory", $"{result.PeakMemoryBytes / (1024.0 * 1024):F0} MiB");
+        AnsiConsole.Write(table);
+        if (s.Json is not null)
+        {
+            AtomicFile.WriteAllText(s.Json, JsonSerializer.Serialize(result, JsonDefaults.Indented));
+            Console.WriteLine($"wrote {s.Json}");
+        }
+        return 0;
+    }
+}

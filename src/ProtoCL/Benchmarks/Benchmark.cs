@@ -1,0 +1,135 @@
+using System.Diagnostics;
+using System.Text.Json.Serialization;
+using ProtoCL.Augmentation;
+using ProtoCL.Data;
+using ProtoCL.Model;
+using ProtoCL.Training;
+using static TorchSharp.torch;
+
+namespace ProtoCL.Benchmarks;
+
+/// <summary>What one benchmark run measured (medians over repeats, warm-up excluded). JSON names are read by scripts.</summary>
+public sealed record BenchResult
+{
+    [JsonPropertyName("machine")] public string Machine { get; init; } = "";
+    [JsonPropertyName("threads")] public int Threads { get; init; }
+    [JsonPropertyName("precision")] public string Precision { get; init; } = "fp32";
+    [JsonPropertyName("images")] public int Images { get; init; }
+    [JsonPropertyName("repeats")] public int Repeats { get; init; }
+    [JsonPropertyName("options")] public TrainingOptions Options { get; init; } = new();
+    [JsonPropertyName("train_images_per_second")] public double TrainImagesPerSecond { get; init; }
+    [JsonPropertyName("train_warmup_images_per_second")] public double TrainWarmupImagesPerSecond { get; init; }
+    [JsonPropertyName("train_pcl_images_per_second")] public double TrainPclImagesPerSecond { get; init; }
+    [JsonPropertyName("estep_feature_images_per_second")] public double EStepFeatureImagesPerSecond { get; init; }
+    [JsonPropertyName("kmeans_seconds")] public double KMeansSeconds { get; init; }
+    [JsonPropertyName("phi_seconds")] public double PhiSeconds { get; init; }
+    [JsonPropertyName("augment_images_per_second")] public double AugmentImagesPerSecond { get; init; }
+    [JsonPropertyName("augment_fraction_of_step")] public double AugmentFractionOfStep { get; init; }
+    [JsonPropertyName("peak_memory_bytes")] public long PeakMemoryBytes { get; init; }
+    [JsonPropertyName("gflops_per_image")] public double GflopsPerImage { get; init; }
+    [JsonPropertyName("train_effective_gflops")] public double TrainEffectiveGflops { get; init; }
+    [JsonPropertyName("matmul_peak_gflops")] public double MatmulPeakGflops { get; init; }
+    [JsonPropertyName("fraction_of_matmul_peak")] public double FractionOfMatmulPeak { get; init; }
+}
+
+/// <summary>
+/// Measures, for one configuration, the training step (InfoNCE warm-up and ProtoNCE), the E-step's parts
+/// (features, k-means over all levels, phi), augmentation alone, peak memory, FLOPs per image and the
+/// machine's fp32 matmul peak. Each figure is the median of <c>repeats</c> runs after one warm-up run.
+/// </summary>
+public static class Benchmark
+{
+    public static BenchResult Run(TrainingOptions options, ImageDataset data, int repeats, ITrainingObserver? observer = null)
+    {
+        observer ??= NullTrainingObserver.Instance;
+        set_num_threads(options.Threads);
+        // Two epochs, the first a warm-up: epoch 1 measures the InfoNCE step, epoch 2 the E-step and the ProtoNCE step.
+        var o = options with { Epochs = 2, WarmupEpochs = 1, Method = options.Method == Method.Moco ? Method.Pcl : options.Method };
+        var runs = new List<EpochMetrics[]>();
+        for (int r = 0; r <= repeats; r++)
+        {
+            observer.Message(r == 0 ? "warm-up run (not counted)" : $"run {r}/{repeats}");
+            using var trainer = new Trainer(o, data, null, false, observer);
+            trainer.Run();
+            if (r > 0) runs.Add(trainer.History.ToArray());
+        }
+        var warm = Median(runs.Select(h => h[0].ImagesPerSecond));
+        var pcl = Median(runs.Select(h => h[1].ImagesPerSecond));
+        var featureSeconds = Median(runs.Select(h => h[1].SecondsEStepFeatures));
+        var (augmentRate, _) = MeasureAugmentation(o, data, repeats);
+        double flops;
+        using (var enc = new ResNetEncoder(o.Encoder with { InChannels = data.Channels, ImageSize = Math.Max(data.Height, data.Width) }))
+            flops = enc.ForwardFlopsPerImage();
+        // A training step: encoder forward + backward (~3x forward) plus the momentum encoder's forward.
+        double stepFlops = flops * (o.UsesMomentumEncoder ? 4 : 6);
+        double effective = warm * stepFlops / 1e9;
+        double peak = MatmulPeakGflops(options.Threads);
+        return new BenchResult
+        {
+            Machine = $"{Training.CpuFeatures.ModelName}, {Environment.ProcessorCount} logical cores",
+            Threads = options.Threads,
+            Precision = o.Precision.ToString().ToLowerInvariant(),
+            Images = data.Count,
+            Repeats = repeats,
+            Options = o,
+            TrainImagesPerSecond = Median([warm, pcl]),
+            TrainWarmupImagesPerSecond = warm,
+            TrainPclImagesPerSecond = pcl,
+            EStepFeatureImagesPerSecond = data.Count / featureSeconds,
+            KMeansSeconds = Median(runs.Select(h => h[1].SecondsKMeans)),
+            PhiSeconds = Median(runs.Select(h => h[1].SecondsPhi)),
+            AugmentImagesPerSecond = augmentRate,
+            AugmentFractionOfStep = 2 * warm / augmentRate,
+            PeakMemoryBytes = Process.GetCurrentProcess().PeakWorkingSet64,
+            GflopsPerImage = flops / 1e9,
+            TrainEffectiveGflops = effective,
+            MatmulPeakGflops = peak,
+            FractionOfMatmulPeak = effective / peak,
+        };
+    }
+
+    /// <summary>Images per second of the augmentation alone (one view), on training-sized batches.</summary>
+    public static (double ImagesPerSecond, double Seconds) MeasureAugmentation(TrainingOptions o, ImageDataset data, int repeats)
+    {
+        var (mean, std) = FeatureExtractor.ChannelStatistics(data);
+        var aug = new BatchAugmenter(o.Augmentation, mean, std);
+        int b = Math.Min(o.BatchSize, data.Count);
+        var rates = new List<double>();
+        using var g = new Generator(1);
+        for (int r = 0; r <= repeats; r++)
+        {
+            var sw = Stopwatch.StartNew();
+            int done = 0;
+            for (int start = 0; start + b <= data.Count && done < 20 * b; start += b, done += b)
+            {
+                using var scope = NewDisposeScope();
+                aug.Augment(data.Images.narrow(0, start, b), g);
+            }
+            if (r > 0) rates.Add(done / sw.Elapsed.TotalSeconds);
+        }
+        return (Median(rates), 0);
+    }
+
+    /// <summary>fp32 matmul throughput (2048^3, best of several), the machine's practical peak.</summary>
+    public static double MatmulPeakGflops(int threads)
+    {
+        set_num_threads(threads);
+        using var a = randn(2048, 2048);
+        using var b = randn(2048, 2048);
+        double best = 0;
+        for (int i = 0; i < 6; i++)
+        {
+            var sw = Stopwatch.StartNew();
+            using (var _ = a.mm(b)) { }
+            best = Math.Max(best, 2.0 * 2048 * 2048 * 2048 / sw.Elapsed.TotalSeconds / 1e9);
+        }
+        return best;
+    }
+
+    public static double Median(IEnumerable<double> values)
+    {
+        var v = values.OrderBy(x => x).ToArray();
+        if (v.Length == 0) return double.NaN;
+        return v.Length % 2 == 1 ? v[v.Length / 2] : (v[v.Length / 2 - 1] + v[v.Length / 2]) / 2;
+    }
+}
