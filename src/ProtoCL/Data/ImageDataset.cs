@@ -37,6 +37,12 @@ public sealed class ImageDataset : IDisposable
     /// <summary>Number of images that were skipped as unreadable (policy skip).</summary>
     public int SkippedCount { get; init; }
 
+    /// <summary>The files skipped as unreadable (policy skip), each with the reason; empty when none were.</summary>
+    public IReadOnlyList<SkippedImage> Skipped { get; init; } = [];
+
+    /// <summary>Label of an image that belongs to no class (a file directly in the root of a folder that also has class folders).</summary>
+    public const int Unlabelled = -1;
+
     public int Count => (int)Images.shape[0];
     public int Channels => (int)Images.shape[1];
     public int Height => (int)Images.shape[2];
@@ -52,7 +58,7 @@ public sealed class ImageDataset : IDisposable
             throw new ArgumentOutOfRangeException(nameof(count), $"slice [{start}, {start + count}) outside 0..{Count}");
         var images = Images.narrow(0, start, count).clone(); // [count, C, H, W]
         var labels = Labels?.Skip(start).Take(count).ToArray();
-        return new ImageDataset(images, labels, Source, ClassNames) { SkippedCount = SkippedCount };
+        return new ImageDataset(images, labels, Source, ClassNames) { SkippedCount = SkippedCount, Skipped = Skipped };
     }
 
     /// <summary>The first <paramref name="n"/> images (all when n exceeds the count).</summary>

@@ -1,0 +1,131 @@
+using SkiaSharp;
+
+namespace ProtoCL.Data;
+
+/// <summary>
+/// One decoded image, already at the dataset's size, planar: H*W bytes when grayscale (every pixel R == G == B),
+/// else 3*H*W bytes (all red, then green, then blue). Exactly one of <see cref="Pixels"/> and <see cref="Error"/> is set.
+/// </summary>
+internal sealed record DecodeResult(byte[]? Pixels, bool Gray, int Width, int Height, string? Error)
+{
+    public static DecodeResult Bad(string error) => new(null, false, 0, 0, error);
+}
+
+/// <summary>
+/// Decodes one image file with SkiaSharp, refusing it (as a reason string, never an exception) when it is empty,
+/// unreadable, not an image, larger than the pixel cap according to its header, or truncated/corrupt.
+/// Alpha is dropped without compositing and EXIF orientation is not applied, as PIL's convert("RGB") does,
+/// so pixels match what the Python reference implementations see.
+/// </summary>
+internal static class ImageDecoder
+{
+    /// <summary>No image format needs more than 8 bytes per pixel (16-bit RGBA), so a larger file cannot be within the cap.</summary>
+    private const long MaxBytesPerPixel = 8;
+
+    /// <summary>Room for metadata chunks (ICC profiles, EXIF, text) beyond the pixels.</summary>
+    private const long MetadataAllowance = 16L << 20;
+
+    /// <summary>Decodes <paramref name="path"/>, resized to <paramref name="target"/> (width, height) when given and different.</summary>
+    public static DecodeResult Decode(string path, (int Width, int Height)? target, long maxPixels)
+    {
+        long maxBytes = maxPixels > (Array.MaxLength - MetadataAllowance) / MaxBytesPerPixel
+            ? Array.MaxLength
+            : maxPixels * MaxBytesPerPixel + MetadataAllowance;
+        var bytes = ReadFile(path, maxBytes, out var error);
+        if (bytes is null)
+            return DecodeResult.Bad(error!);
+
+        using var stream = new SKMemoryStream(bytes);
+        using var codec = SKCodec.Create(stream, out var opened);
+        if (codec is null)
+            return DecodeResult.Bad(opened == SKCodecResult.IncompleteInput
+                ? "truncated image header"
+                : "not an image SkiaSharp can decode (PNG, JPEG, BMP, GIF, WebP), or its header is damaged");
+
+        // The header alone says how big the decode would be: refuse before allocating anything that size.
+        var (w, h) = (codec.Info.Width, codec.Info.Height);
+        if (w <= 0 || h <= 0)
+            return DecodeResult.Bad($"the header declares {w}x{h} pixels");
+        if ((long)w * h > maxPixels)
+            return DecodeResult.Bad($"the header declares {w}x{h} = {(long)w * h} pixels, above the cap of {maxPixels} pixels per image");
+
+        var info = new SKImageInfo(w, h, SKColorType.Rgba8888, SKAlphaType.Unpremul);
+        using var decoded = new SKBitmap();
+        if (!decoded.TryAllocPixels(info))
+            return DecodeResult.Bad($"not enough memory to decode {w}x{h} pixels");
+        var result = codec.GetPixels(info, decoded.GetPixels());
+        if (result != SKCodecResult.Success)
+            return DecodeResult.Bad(result == SKCodecResult.IncompleteInput
+                ? "truncated image data"
+                : $"corrupt image data (SkiaSharp: {result})");
+
+        var (tw, th) = target ?? (w, h);
+        if ((tw, th) == (w, h))
+            return ToPlanar(decoded);
+        using var resized = decoded.Resize(new SKImageInfo(tw, th, SKColorType.Rgba8888, SKAlphaType.Unpremul), Sampling(w, h, tw, th));
+        return resized is null ? DecodeResult.Bad($"could not resize {w}x{h} to {tw}x{th}") : ToPlanar(resized);
+    }
+
+    /// <summary>Shrinking averages through mipmaps (no aliasing); enlarging uses Mitchell's cubic (no ringing-heavy sharpening).</summary>
+    private static SKSamplingOptions Sampling(int w, int h, int tw, int th) =>
+        tw < w || th < h
+            ? new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear)
+            : new SKSamplingOptions(SKCubicResampler.Mitchell);
+
+    /// <summary>The file's bytes, or null with a reason; files larger than <paramref name="maxBytes"/> are refused unread.</summary>
+    private static byte[]? ReadFile(string path, long maxBytes, out string? error)
+    {
+        error = null;
+        try
+        {
+            using var stream = DataFiles.OpenRead(path);
+            long length = stream.Length;
+            if (length == 0)
+                error = "the file is empty (0 bytes)";
+            else if (length > maxBytes)
+                error = $"the file is {length} bytes, too large for an image within the pixel cap";
+            else
+            {
+                var bytes = new byte[length];
+                stream.ReadExactly(bytes);
+                return bytes;
+            }
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            error = "the file is missing (a broken link, or deleted while loading)";
+        }
+        catch (UnauthorizedAccessException)
+        {
+            error = "cannot read the file: permission denied";
+        }
+        catch (IOException e)
+        {
+            error = $"cannot read the file ({e.Message})";
+        }
+        return null;
+    }
+
+    /// <summary>RGBA (alpha ignored) to planar gray when every pixel has R == G == B, else planar RGB.</summary>
+    private static DecodeResult ToPlanar(SKBitmap bitmap)
+    {
+        int w = bitmap.Width, h = bitmap.Height, n = w * h, stride = bitmap.RowBytes;
+        var rgba = bitmap.GetPixelSpan(); // [H, stride]: W pixels of 4 bytes per row, then any padding
+        bool gray = true;
+        for (int y = 0; y < h && gray; y++)
+            for (int x = 0, p = y * stride; x < w && gray; x++, p += 4)
+                gray = rgba[p] == rgba[p + 1] && rgba[p] == rgba[p + 2];
+        var planar = new byte[gray ? n : 3 * n];
+        for (int y = 0; y < h; y++)
+            for (int x = 0, p = y * stride, i = y * w; x < w; x++, p += 4, i++)
+            {
+                planar[i] = rgba[p];
+                if (!gray)
+                {
+                    planar[n + i] = rgba[p + 1];
+                    planar[2 * n + i] = rgba[p + 2];
+                }
+            }
+        return new DecodeResult(planar, gray, w, h, null);
+    }
+}

@@ -1,0 +1,110 @@
+using static TorchSharp.torch;
+
+namespace ProtoCL.Data;
+
+/// <summary>
+/// Reads a folder of images (PNG, JPEG, BMP, GIF, WebP; see <see cref="Extensions"/>) into uint8 [N, C, H, W]:
+/// class sub-folders give the labels, C is 1 when every image is grayscale and 3 otherwise, and every image is
+/// resized to one common size. Unreadable files fail the read or are skipped, per <see cref="BadImagePolicy"/>.
+/// </summary>
+public static class ImageFolderReader
+{
+    /// <summary>The file extensions read as images (case-insensitive); other files are ignored.</summary>
+    public static IReadOnlyList<string> Extensions => ImageFolderScanner.Extensions;
+
+    /// <summary>
+    /// Reads <paramref name="root"/>. Sub-folders of the root are classes (labels index their ordinal-sorted names);
+    /// images directly in the root get <see cref="ImageDataset.Unlabelled"/>, and Labels is null when there are
+    /// no class folders. Images keep file order (root files, then each class's files, sorted by path).
+    /// </summary>
+    public static ImageDataset Read(string root, DataLoadOptions? options = null)
+    {
+        options ??= DataLoadOptions.Default;
+        options.Validate();
+        if (!Directory.Exists(root))
+            throw new DataException($"no such file or folder: {root}");
+        var scan = ImageFolderScanner.Scan(root);
+        if (scan.Files.Count == 0)
+            throw new DataException($"no images found in {root} (looked for {string.Join(", ", Extensions)} files in it and in its sub-folders)");
+
+        var kept = new List<(DecodeResult Image, int Label)>();
+        var skipped = new List<SkippedImage>();
+        int limit = options.Limit ?? int.MaxValue;
+        (int Width, int Height)? target = options.ImageSize is int side ? (side, side) : null;
+        int next = 0;
+
+        // Without an explicit size the first readable image sets it, so decode one at a time until one succeeds.
+        for (; target is null && next < scan.Files.Count; next++)
+        {
+            var result = ImageDecoder.Decode(scan.Files[next].Path, null, options.MaxPixelsPerImage);
+            Accept(scan.Files[next], result, options.BadImagePolicy, kept, skipped);
+            if (result.Pixels is not null)
+                target = (result.Width, result.Height);
+        }
+
+        // The rest in parallel, a batch at a time, so only a few full-size decodes are alive at once (bounded memory)
+        // and results are accepted in file order (Fail reports the first bad file; Limit takes the first N).
+        int parallelism = Math.Max(1, Environment.ProcessorCount);
+        while (next < scan.Files.Count && kept.Count < limit)
+        {
+            int batch = Math.Min(scan.Files.Count - next, Math.Min(8 * parallelism, limit - kept.Count));
+            var results = new DecodeResult[batch];
+            var size = target;
+            int first = next;
+            Parallel.For(0, batch, new ParallelOptions { MaxDegreeOfParallelism = parallelism },
+                i => results[i] = ImageDecoder.Decode(scan.Files[first + i].Path, size, options.MaxPixelsPerImage));
+            for (int i = 0; i < batch; i++)
+                Accept(scan.Files[first + i], results[i], options.BadImagePolicy, kept, skipped);
+            next += batch;
+        }
+
+        if (kept.Count == 0)
+            throw new DataException($"all {skipped.Count} images in {root} were unreadable (first: {skipped[0].Path}: {skipped[0].Reason}); check the files");
+        if (kept.Count > limit)
+            kept.RemoveRange(limit, kept.Count - limit);
+
+        var images = Assemble(kept);
+        int[]? labels = scan.Labelled ? kept.Select(k => k.Label).ToArray() : null;
+        return new ImageDataset(images, labels, root, scan.Labelled ? scan.ClassNames : null)
+        {
+            SkippedCount = skipped.Count,
+            Skipped = skipped,
+        };
+    }
+
+    private static void Accept(ImageFile file, DecodeResult result, BadImagePolicy policy,
+        List<(DecodeResult, int)> kept, List<SkippedImage> skipped)
+    {
+        if (result.Error is null)
+            kept.Add((result, file.Label));
+        else if (policy == BadImagePolicy.Skip)
+            skipped.Add(new SkippedImage(file.Path, result.Error));
+        else
+            throw new DataException($"{file.Path}: {result.Error}; fix or remove the file, or use --on-bad-image skip to leave unreadable images out");
+    }
+
+    /// <summary>Copies the images into one tensor: C = 1 when all are gray, else 3 with gray images repeated per channel.</summary>
+    private static Tensor Assemble(List<(DecodeResult Image, int Label)> kept)
+    {
+        var (w, h) = (kept[0].Image.Width, kept[0].Image.Height);
+        int channels = kept.All(k => k.Image.Gray) ? 1 : 3;
+        int plane = w * h;
+        var images = empty([kept.Count, channels, h, w], ScalarType.Byte);
+        var expanded = channels == 3 ? new byte[3 * plane] : null;
+        for (int i = 0; i < kept.Count; i++)
+        {
+            var image = kept[i].Image;
+            var pixels = image.Pixels!;
+            if (expanded is not null && image.Gray)
+            {
+                for (int c = 0; c < 3; c++)
+                    pixels.CopyTo(expanded, c * plane);
+                pixels = expanded;
+            }
+            TensorFill.CopyImage(images, i, pixels); // [C, H, W]
+            // Drop each decoded copy once it is in the tensor, so the two copies do not both stay alive.
+            kept[i] = (image with { Pixels = null }, kept[i].Label);
+        }
+        return images;
+    }
+}
