@@ -9,6 +9,15 @@ app.Configure(config =>
     config.PropagateExceptions();
     config.AddCommand<TrainCommand>("train").WithDescription("Train an encoder with PCL (or MoCo, SimCLR, PCL-SimCLR) on a dataset.");
     config.AddCommand<BenchCommand>("bench").WithDescription("Measure training, E-step and augmentation speed, FLOPs and memory.");
+    config.AddBranch("eval", eval =>
+    {
+        eval.SetDescription("Evaluate frozen features of a checkpoint: knn, linear, lowshot, cluster.");
+        eval.AddCommand<EvalKnnCommand>("knn").WithDescription("Weighted kNN classification (k = 200, T = 0.07).");
+        eval.AddCommand<EvalLinearCommand>("linear").WithDescription("Linear probe: softmax regression on frozen features.");
+        eval.AddCommand<EvalLowShotCommand>("lowshot").WithDescription("Low-shot linear SVMs, k = 1, 2, 4, 8, 16 per class, 5 draws.");
+        eval.AddCommand<EvalClusterCommand>("cluster").WithDescription("k-means with K = classes: AMI, NMI, accuracy; AMI of each PCL level.");
+    });
+    config.AddCommand<DemoCommand>("demo").WithDescription("Train on the embedded Fashion-MNIST data and compare kNN accuracy with raw pixels and a random encoder.");
     config.AddCommand<EmbedCommand>("embed").WithDescription("Write the embeddings of a dataset as a numpy .npy file (float32, N x d).");
 });
 return ErrorReporting.Run(() => app.Run(args));

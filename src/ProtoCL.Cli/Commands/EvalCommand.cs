@@ -1,0 +1,63 @@
+using System.ComponentModel;
+using System.Text.Json;
+using ProtoCL.Cli.Terminal;
+using ProtoCL.Evaluation;
+using ProtoCL.IO;
+using ProtoCL.Training;
+using Spectre.Console.Cli;
+
+namespace ProtoCL.Cli.Commands;
+
+public sealed class EvalSettings : CommandSettings
+{
+    [CommandOption("--checkpoint <DIR>")] [Description("Run folder, or raw (pixels) or random (random initialisation; random:DIR for DIR's architecture).")] public string Checkpoint { get; set; } = "";
+    [CommandOption("--train-data <PATH>")] [Description("Labelled training data (default: Debian's Fashion-MNIST train split).")] public string? TrainData { get; set; }
+    [CommandOption("--test-data <PATH>")] [Description("Labelled test data (default: Debian's Fashion-MNIST test split).")] public string? TestData { get; set; }
+    [CommandOption("--json <FILE>")] [Description("Write the result here.")] public string? Json { get; set; }
+    [CommandOption("--seed <N>")] [Description("Seed of draws, k-means and initialisations.")] public int Seed { get; set; }
+    [CommandOption("--limit <N>")] [Description("Use only the first N training images.")] public int? Limit { get; set; }
+    [CommandOption("--k <N>")] [Description("kNN neighbours (default 200).")] public int K { get; set; } = 200;
+    [CommandOption("--temperature <T>")] [Description("kNN temperature (default 0.07).")] public double Temperature { get; set; } = 0.07;
+
+    public override Spectre.Console.ValidationResult Validate()
+    {
+        if (Checkpoint.Length == 0) return Spectre.Console.ValidationResult.Error("--checkpoint is required (a run folder, raw or random)");
+        if (K < 1) return Spectre.Console.ValidationResult.Error($"--k must be at least 1 (got {K})");
+        if (!(Temperature > 0)) return Spectre.Console.ValidationResult.Error($"--temperature must be positive (got {Temperature})");
+        if (Limit is < 1) return Spectre.Console.ValidationResult.Error($"--limit must be at least 1 (got {Limit})");
+        return base.Validate();
+    }
+}
+
+/// <summary><c>protocl eval PROTOCOL</c>: one evaluation protocol on frozen features.</summary>
+public abstract class EvalCommand(Protocol protocol) : Command<EvalSettings>
+{
+    public override int Execute(CommandContext context, EvalSettings s, CancellationToken cancellationToken)
+    {
+        using var train = DataSettings.Load(s.TrainData ?? Data.DatasetLoader.FashionMnistTrainPath, new Data.DataLoadOptions { Limit = s.Limit });
+        using var test = DataSettings.Load(s.TestData ?? Data.DatasetLoader.FashionMnistTestPath, new Data.DataLoadOptions());
+        var settings = new EvaluationSettings { Seed = s.Seed, KnnK = s.K, KnnTemperature = s.Temperature };
+        var json = ConsoleProgress.Run(o => EvaluationRunner.Run(protocol, s.Checkpoint, train, test, settings, (stage, d, t) => o.Progress(stage, d, t)));
+        var text = json.ToJsonString(JsonDefaults.Indented);
+        Console.WriteLine(Summary(json));
+        if (s.Json is not null)
+        {
+            AtomicFile.WriteAllText(s.Json, text);
+            Console.WriteLine($"wrote {s.Json}");
+        }
+        else Console.WriteLine(text);
+        return 0;
+    }
+
+    private static string Summary(System.Text.Json.Nodes.JsonObject j) => j["protocol"]!.GetValue<string>() switch
+    {
+        "lowshot" => "low-shot accuracy (k=1,2,4,8,16): " + string.Join(" / ", new[] { "1", "2", "4", "8", "16" }.Select(k => $"{j["results"]![k]!["accuracy_mean"]!.GetValue<double>():P1}")),
+        "cluster" => $"AMI {j["ami"]!.GetValue<double>():F3}, NMI {j["nmi"]!.GetValue<double>():F3}, accuracy {j["accuracy"]!.GetValue<double>():P1}",
+        var p => $"{p} accuracy {j["accuracy"]!.GetValue<double>():P2}",
+    };
+}
+
+public sealed class EvalKnnCommand() : EvalCommand(Protocol.Knn);
+public sealed class EvalLinearCommand() : EvalCommand(Protocol.Linear);
+public sealed class EvalLowShotCommand() : EvalCommand(Protocol.LowShot);
+public sealed class EvalClusterCommand() : EvalCommand(Protocol.Cluster);

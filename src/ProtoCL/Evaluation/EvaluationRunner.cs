@@ -1,0 +1,113 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ProtoCL.Clustering;
+using ProtoCL.Data;
+using ProtoCL.Training;
+using static TorchSharp.torch;
+
+namespace ProtoCL.Evaluation;
+
+/// <summary>The protocols a checkpoint can be judged by.</summary>
+public enum Protocol
+{
+    /// <summary>Weighted kNN (k = 200, T = 0.07).</summary>
+    Knn,
+    /// <summary>Softmax regression on frozen features.</summary>
+    Linear,
+    /// <summary>One-vs-rest linear SVMs with k = 1..16 labelled images per class.</summary>
+    LowShot,
+    /// <summary>k-means with K = classes: AMI, NMI, Hungarian accuracy; and the AMI of each PCL level.</summary>
+    Cluster,
+}
+
+/// <summary>Settings shared by the protocols (each protocol reads its own).</summary>
+public sealed record EvaluationSettings
+{
+    /// <summary>Seed of every random choice (low-shot draws, k-means, probe initialisation, random encoder).</summary>
+    public int Seed { get; init; }
+    /// <summary>kNN neighbours: 200 (InstDisc / MoCo).</summary>
+    public int KnnK { get; init; } = 200;
+    /// <summary>kNN temperature: 0.07 (InstDisc).</summary>
+    public double KnnTemperature { get; init; } = 0.07;
+}
+
+/// <summary>
+/// Runs one protocol on a checkpoint (or the raw / random baselines) and returns the JSON record every result
+/// file holds: protocol, parameters, data paths and sizes, checkpoint, seed, then the protocol's numbers.
+/// </summary>
+public static class EvaluationRunner
+{
+    public static JsonObject Run(Protocol protocol, string checkpoint, ImageDataset train, ImageDataset test, EvaluationSettings settings,
+        Action<string, long, long>? progress = null)
+    {
+        using var scope = NewDisposeScope();
+        var trainFeatures = FeatureSource.Extract(checkpoint, train, settings.Seed, (d, t) => progress?.Invoke("train features", d, t)); // [N, D]
+        var testFeatures = FeatureSource.Extract(checkpoint, test, settings.Seed, (d, t) => progress?.Invoke("test features", d, t));    // [M, D]
+        return Evaluate(protocol, checkpoint, train, test, trainFeatures, testFeatures, settings);
+    }
+
+    /// <summary>Runs one protocol on features already extracted (so several protocols can share one extraction).</summary>
+    public static JsonObject Evaluate(Protocol protocol, string checkpoint, ImageDataset train, ImageDataset test, Tensor trainFeatures, Tensor testFeatures,
+        EvaluationSettings settings)
+    {
+        if (train.Labels is null) throw new ArgumentException($"the training data ({train.Source}) has no labels; the protocols need labelled data");
+        if (test.Labels is null) throw new ArgumentException($"the test data ({test.Source}) has no labels; the protocols need labelled data");
+        if (!isfinite(trainFeatures).all().item<bool>() || !isfinite(testFeatures).all().item<bool>())
+            throw new InvalidDataException($"the features of {checkpoint} contain NaN or infinity");
+        object result = protocol switch
+        {
+            Protocol.Knn => KnnClassifier.Evaluate(trainFeatures, train.Labels, testFeatures, test.Labels, settings.KnnK, settings.KnnTemperature),
+            Protocol.Linear => LinearProbe.Evaluate(trainFeatures, train.Labels, testFeatures, test.Labels, new LinearProbeOptions { Seed = settings.Seed }),
+            Protocol.LowShot => LowShotSvm.Evaluate(trainFeatures, train.Labels, testFeatures, test.Labels, new LowShotSvmOptions { Seed = settings.Seed }),
+            Protocol.Cluster => ClusterEvaluation.Evaluate(testFeatures, test.Labels, seed: settings.Seed),
+            _ => throw new ArgumentOutOfRangeException(nameof(protocol)),
+        };
+        var json = new JsonObject
+        {
+            ["protocol"] = Name(protocol),
+            ["checkpoint"] = checkpoint,
+            ["train_data"] = train.Source,
+            ["test_data"] = test.Source,
+            ["train_images"] = train.Count,
+            ["test_images"] = test.Count,
+            ["split"] = "fit on --train-data, score on --test-data",
+            ["seed"] = settings.Seed,
+            ["feature_dim"] = trainFeatures.shape[1],
+        };
+        foreach (var (key, value) in JsonSerializer.SerializeToNode(result, result.GetType(), JsonDefaults.Compact)!.AsObject().ToList())
+            json[key] = value?.DeepClone();
+        if (protocol == Protocol.Cluster) json["levels"] = LevelAmi(checkpoint, train);
+        return json;
+    }
+
+    /// <summary>The AMI of each PCL level's assignments in the checkpoint's last E-step, against the training labels.</summary>
+    private static JsonArray LevelAmi(string checkpoint, ImageDataset train)
+    {
+        var levels = new JsonArray();
+        if (!Directory.Exists(checkpoint)) return levels;
+        var run = new RunDirectory(checkpoint);
+        if (!run.HasCheckpoint) return levels;
+        var meta = Checkpoint.ReadMeta(run.Checkpoint);
+        if (meta.LastClusters is null || meta.ImageCount != train.Count) return levels;
+        using var clusters = ClusterResult.Load(Path.Combine(run.Path, meta.LastClusters));
+        foreach (var level in clusters.Levels)
+        {
+            var assignments = level.Assignments.data<long>().Select(a => (int)a).ToArray();
+            levels.Add(new JsonObject
+            {
+                ["k"] = level.K,
+                ["ami"] = ClusteringMetrics.AdjustedMutualInformation(train.Labels!, assignments),
+                ["nmi"] = ClusteringMetrics.NormalizedMutualInformation(train.Labels!, assignments),
+            });
+        }
+        return levels;
+    }
+
+    public static string Name(Protocol p) => p switch
+    {
+        Protocol.Knn => "knn",
+        Protocol.Linear => "linear",
+        Protocol.LowShot => "lowshot",
+        _ => "cluster",
+    };
+}

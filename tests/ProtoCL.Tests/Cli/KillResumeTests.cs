@@ -1,0 +1,72 @@
+using System.Text.Json;
+
+namespace ProtoCL.Tests.Cli;
+
+/// <summary>SIGKILL a real training process at several moments, resume, and compare with an uninterrupted run.</summary>
+[Collection("torch")]
+public class KillResumeTests
+{
+    private static readonly string[] Args =
+        ["train", "--limit", "400", "--width", "4", "--arch", "resnet18", "--batch-size", "64", "--queue", "128", "--epochs", "4",
+         "--warmup-epochs", "1", "--clusters", "10,20", "--seed", "5", "--threads", "2"];
+
+    /// <summary>Kills survived by <see cref="Should_MatchUninterruptedRun_When_KilledRepeatedlyAndResumed"/> (docs/reliability.md cites it).</summary>
+    public const int Kills = 4;
+
+    private static double[] Losses(string dir) =>
+        File.ReadAllLines(Path.Combine(dir, "metrics.jsonl")).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("loss").GetDouble()).ToArray();
+
+    [Fact]
+    public void Should_MatchUninterruptedRun_When_KilledRepeatedlyAndResumed()
+    {
+        var root = Training.TinyRun.TempDir();
+        string reference = Path.Combine(root, "ref"), cut = Path.Combine(root, "cut");
+        var r = CliProcess.Run(600, [.. Args, "--out", reference]);
+        Assert.True(r.Code == 0, r.Output);
+
+        // Kill moments spread over start-up, the first epochs, E-steps and checkpoint writes (seconds after start).
+        var rng = new Random(7);
+        int kills = 0;
+        for (int i = 0; i < Kills; i++)
+        {
+            bool resume = File.Exists(Path.Combine(cut, "config.json"));
+            using var p = CliProcess.Start([.. Args, "--out", cut, .. (resume ? new[] { "--resume" } : [])]);
+            Thread.Sleep(TimeSpan.FromSeconds(2 + rng.NextDouble() * 6));
+            if (!p.HasExited) { p.Kill(entireProcessTree: true); kills++; }
+            p.WaitForExit();
+            // The checkpoint, where one exists, is always complete and readable.
+            var ckpt = Path.Combine(cut, "checkpoint.pcl");
+            if (File.Exists(ckpt)) Assert.InRange(ProtoCL.Training.Checkpoint.ReadMeta(ckpt).Epoch, 1, 4);
+        }
+        var last = CliProcess.Run(600, [.. Args, "--out", cut, "--resume"]);
+        Assert.True(last.Code == 0, last.Output);
+        Assert.True(kills >= 1, "no process was killed: the runs finished too fast for the test to mean anything");
+        Assert.Equal(Losses(reference), Losses(cut));
+        Directory.Delete(root, true);
+    }
+
+    [Fact]
+    public void Should_StartFromTheBeginningAndSaySo_When_ResumingAFolderWithoutCheckpoint()
+    {
+        var dir = Training.TinyRun.TempDir();
+        var r = CliProcess.Run(600, "train", "--limit", "200", "--width", "4", "--arch", "resnet18", "--batch-size", "64", "--queue", "64", "--epochs", "1",
+            "--warmup-epochs", "1", "--threads", "2", "--out", dir, "--resume");
+        Assert.True(r.Code == 0, r.Output);
+        Assert.Contains("starting from the beginning", r.Output);
+        Directory.Delete(dir, true);
+    }
+
+    [Fact]
+    public void Should_ListDifferences_When_ResumingWithOtherSettings()
+    {
+        var dir = Training.TinyRun.TempDir();
+        var args = new[] { "train", "--limit", "200", "--width", "4", "--arch", "resnet18", "--batch-size", "64", "--queue", "64", "--epochs", "1", "--warmup-epochs", "1", "--threads", "2", "--out", dir };
+        Assert.Equal(0, CliProcess.Run(600, args).Code);
+        var r = CliProcess.Run(120, [.. args, "--resume", "--lr", "0.5", "--queue", "32", "--epochs", "2"]);
+        Assert.NotEqual(0, r.Code);
+        Assert.Contains("learning_rate", r.Output);
+        Assert.Contains("queue_size", r.Output);
+        Assert.DoesNotContain("epochs: ", r.Output);
+        Directory.Delete(dir, true);
+    }
+}

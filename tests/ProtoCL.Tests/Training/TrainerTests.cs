@@ -1,0 +1,135 @@
+using System.Text.Json;
+using ProtoCL.IO;
+using ProtoCL.Training;
+
+namespace ProtoCL.Tests.Training;
+
+[Collection("torch")]
+public class TrainerTests
+{
+    [Theory]
+    [InlineData(Method.Pcl)]
+    [InlineData(Method.Moco)]
+    [InlineData(Method.Simclr)]
+    [InlineData(Method.PclSimclr)]
+    public void Should_WriteFiniteMetricsAndRunFiles_When_TrainingOneWarmupAndOnePclEpoch(Method method)
+    {
+        var dir = TinyRun.TempDir();
+        using var data = TinyRun.Data();
+        var run = new RunDirectory(dir);
+        using (var trainer = new Trainer(TinyRun.Options(method: method), data, run)) trainer.Run();
+
+        var rows = File.ReadAllLines(run.Metrics).Select(l => JsonDocument.Parse(l).RootElement).ToArray();
+        Assert.Equal(2, rows.Length);
+        Assert.All(rows, r => Assert.True(double.IsFinite(r.GetProperty("loss").GetDouble())));
+        Assert.Equal(JsonValueKind.Null, rows[0].GetProperty("acc_proto").ValueKind);
+        bool protos = method is Method.Pcl or Method.PclSimclr;
+        Assert.Equal(protos ? JsonValueKind.Number : JsonValueKind.Null, rows[1].GetProperty("acc_proto").ValueKind);
+        Assert.True(File.Exists(run.Config));
+        Assert.Equal(2, Checkpoint.ReadMeta(run.Checkpoint).Epoch);
+        Assert.Equal(protos, Directory.Exists(run.ClustersOfEpoch(2)));
+        Directory.Delete(dir, true);
+    }
+
+    [Fact]
+    public void Should_ReproduceUninterruptedMetrics_When_Resumed()
+    {
+        var a = TinyRun.TempDir();
+        var b = TinyRun.TempDir();
+        using var data = TinyRun.Data();
+        using (var t = new Trainer(TinyRun.Options(epochs: 3), data, new RunDirectory(a))) t.Run();
+        using (var t = new Trainer(TinyRun.Options(epochs: 2), data, new RunDirectory(b))) t.Run();
+        using (var t = new Trainer(TinyRun.Options(epochs: 3), data, new RunDirectory(b), resume: true)) t.Run();
+        var full = File.ReadAllLines(Path.Combine(a, "metrics.jsonl"));
+        var resumed = File.ReadAllLines(Path.Combine(b, "metrics.jsonl"));
+        Assert.Equal(3, resumed.Length);
+        for (int i = 0; i < 3; i++)
+        {
+            double x = JsonDocument.Parse(full[i]).RootElement.GetProperty("loss").GetDouble();
+            double y = JsonDocument.Parse(resumed[i]).RootElement.GetProperty("loss").GetDouble();
+            Assert.Equal(x, y, 6);
+        }
+        Directory.Delete(a, true);
+        Directory.Delete(b, true);
+    }
+
+    [Fact]
+    public void Should_StopWithEpochAndStep_When_LossBecomesNaN()
+    {
+        var dir = TinyRun.TempDir();
+        using var data = TinyRun.Data();
+        var run = new RunDirectory(dir);
+        using (var t = new Trainer(TinyRun.Options(epochs: 1), data, run)) t.Run();
+        var before = File.ReadAllBytes(run.Checkpoint);
+        using var diverging = new Trainer(TinyRun.Options(epochs: 2) with { LearningRate = 1e30 }, data, run, resume: true);
+        var e = Assert.Throws<TrainingDivergedException>(() => diverging.Run());
+        Assert.Contains("epoch 2", e.Message);
+        Assert.Contains("step", e.Message);
+        Assert.Equal(before, File.ReadAllBytes(run.Checkpoint)); // last good checkpoint kept
+        Directory.Delete(dir, true);
+    }
+
+    [Fact]
+    public void Should_KeepPreviousCheckpoint_When_DiskIsFullDuringWrite()
+    {
+        var dir = TinyRun.TempDir();
+        using var data = TinyRun.Data();
+        var run = new RunDirectory(dir);
+        using (var t = new Trainer(TinyRun.Options(epochs: 1), data, run)) t.Run();
+        var before = File.ReadAllBytes(run.Checkpoint);
+        var original = AtomicFile.OpenTemp;
+        try
+        {
+            // The seam fails any file past 100 kB, as a full disk would (the checkpoint is larger; cluster files are smaller).
+            AtomicFile.OpenTemp = p => new FullDiskStream(original(p), 100_000);
+            using var t = new Trainer(TinyRun.Options(epochs: 2), data, run, resume: true);
+            var e = Assert.Throws<IOException>(() => t.Run());
+            Assert.Contains("No space left", e.Message);
+        }
+        finally
+        {
+            AtomicFile.OpenTemp = original;
+        }
+        Assert.Equal(before, File.ReadAllBytes(run.Checkpoint));
+        Assert.Empty(Directory.GetFiles(dir, "*.tmp"));
+        Directory.Delete(dir, true);
+    }
+
+    [Fact]
+    public void Should_RestoreEveryTensor_When_CheckpointRoundTrips()
+    {
+        var dir = TinyRun.TempDir();
+        using var data = TinyRun.Data();
+        var run = new RunDirectory(dir);
+        using var t = new Trainer(TinyRun.Options(epochs: 1), data, run);
+        t.Run();
+        using var copy = new Trainer(TinyRun.Options(epochs: 1), data, run, resume: true);
+        foreach (var (x, y) in t.Encoder.state_dict().Values.Zip(copy.Encoder.state_dict().Values))
+            Assert.True(x.eq(y).all().item<bool>());
+        foreach (var (x, y) in t.KeyEncoder!.state_dict().Values.Zip(copy.KeyEncoder!.state_dict().Values))
+            Assert.True(x.eq(y).all().item<bool>());
+        Directory.Delete(dir, true);
+    }
+}
+
+/// <summary>A stream that throws "No space left on device" once more than <c>limit</c> bytes were written.</summary>
+internal sealed class FullDiskStream(Stream inner, long limit) : Stream
+{
+    private long _written;
+    public override bool CanRead => false;
+    public override bool CanSeek => false;
+    public override bool CanWrite => true;
+    public override long Length => _written;
+    public override long Position { get => _written; set => throw new NotSupportedException(); }
+    public override void Flush() => inner.Flush();
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count)
+    {
+        if (_written + count > limit) throw new IOException("No space left on device");
+        inner.Write(buffer, offset, count);
+        _written += count;
+    }
+    protected override void Dispose(bool disposing) { if (disposing) inner.Dispose(); base.Dispose(disposing); }
+}
