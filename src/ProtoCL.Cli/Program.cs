@@ -17,6 +17,8 @@ app.Configure(config =>
         eval.AddCommand<EvalLowShotCommand>("lowshot").WithDescription("Low-shot linear SVMs, k = 1, 2, 4, 8, 16 per class, 5 draws.");
         eval.AddCommand<EvalClusterCommand>("cluster").WithDescription("k-means with K = classes: AMI, NMI, accuracy; AMI of each PCL level.");
     });
+    config.AddCommand<ReportCommand>("report").WithDescription("Write pictures and an index.html for a run.");
+    config.AddCommand<ReproduceCommand>("reproduce").WithDescription("Reproduce the paper's Table 1 on Fashion-MNIST (reproduce table1).");
     config.AddCommand<DemoCommand>("demo").WithDescription("Train on the embedded Fashion-MNIST data and compare kNN accuracy with raw pixels and a random encoder.");
     config.AddCommand<EmbedCommand>("embed").WithDescription("Write the embeddings of a dataset as a numpy .npy file (float32, N x d).");
 });

@@ -1,0 +1,63 @@
+using System.ComponentModel;
+using ProtoCL.Cli.Terminal;
+using ProtoCL.Reproduction;
+using ProtoCL.Training;
+using Spectre.Console.Cli;
+
+namespace ProtoCL.Cli.Commands;
+
+public sealed class ReproduceSettings : CommandSettings
+{
+    [CommandArgument(0, "<WHAT>")] [Description("table1")] public string What { get; set; } = "";
+    [CommandOption("--train-data <PATH>")] [Description("Training split (default: Debian's Fashion-MNIST train, 60,000 images).")] public string? TrainData { get; set; }
+    [CommandOption("--test-data <PATH>")] [Description("Test split (default: Debian's Fashion-MNIST test, 10,000 images).")] public string? TestData { get; set; }
+    [CommandOption("--runs <DIR>")] [Description("Where the runs go (default runs/table1).")] public string? Runs { get; set; }
+    [CommandOption("--out <DIR>")] [Description("Where the results go (default results/table1).")] public string? Out { get; set; }
+    [CommandOption("--methods <LIST>")] [Description("Comma-separated learned rows (default moco,pcl,simclr,pcl-simclr).")] public string? Methods { get; set; }
+    [CommandOption("--preset <NAME>")] [Description("Budget baseline (default small).")] public string Preset { get; set; } = "small";
+    [CommandOption("--epochs <N>")] public int? Epochs { get; set; }
+    [CommandOption("--warmup-epochs <N>")] public int? WarmupEpochs { get; set; }
+    [CommandOption("--batch-size <N>")] public int? BatchSize { get; set; }
+    [CommandOption("--lr <X>")] public double? Lr { get; set; }
+    [CommandOption("--queue <R>")] public int? Queue { get; set; }
+    [CommandOption("--clusters <K,K,...>")] public string? Clusters { get; set; }
+    [CommandOption("--width <N>")] public int? Width { get; set; }
+    [CommandOption("--arch <NAME>")] public string? Arch { get; set; }
+    [CommandOption("--temperature <TAU>")] public double? Temperature { get; set; }
+    [CommandOption("--limit <N>")] [Description("Use the first N training images.")] public int? Limit { get; set; }
+    [CommandOption("--threads <N>")] public int? Threads { get; set; }
+    [CommandOption("--seed <N>")] public int Seed { get; set; }
+
+    public override Spectre.Console.ValidationResult Validate() =>
+        What == "table1" ? base.Validate() : Spectre.Console.ValidationResult.Error($"protocl reproduce knows table1 (got '{What}')");
+}
+
+/// <summary><c>protocl reproduce table1</c>: the paper's Table 1 structure on Fashion-MNIST with one shared budget.</summary>
+public sealed class ReproduceCommand : Command<ReproduceSettings>
+{
+    public override int Execute(CommandContext context, ReproduceSettings s, CancellationToken cancellationToken)
+    {
+        var budget = new TrainSettings
+        {
+            Epochs = s.Epochs, WarmupEpochs = s.WarmupEpochs, BatchSize = s.BatchSize, Lr = s.Lr, Queue = s.Queue, Clusters = s.Clusters,
+            Width = s.Width, Arch = s.Arch, Temperature = s.Temperature, Limit = s.Limit, Threads = s.Threads, Seed = s.Seed,
+        }.Apply(Presets.ByName(s.Preset));
+        TrainingOptionsValidator.ThrowIfInvalid(budget);
+        var defaults = new Table1Options();
+        var options = new Table1Options
+        {
+            TrainData = s.TrainData ?? defaults.TrainData,
+            TestData = s.TestData ?? defaults.TestData,
+            RunsDir = s.Runs ?? defaults.RunsDir,
+            OutDir = s.Out ?? defaults.OutDir,
+            Methods = s.Methods is null ? defaults.Methods : s.Methods.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(TrainSettings.ParseMethod).ToArray(),
+            Budget = budget,
+            Seed = s.Seed,
+            Command = "protocl " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1)),
+        };
+        var result = ConsoleProgress.Run(o => Table1Reproduction.Run(options, o));
+        foreach (var line in Table1Reproduction.Claims(result["methods"]!.AsObject())) Console.WriteLine(line);
+        Console.WriteLine($"wrote {Path.Combine(options.OutDir, "table1.md")} and table1.json");
+        return 0;
+    }
+}
