@@ -16,13 +16,13 @@ public sealed class EvalSettings : CommandSettings
     [CommandOption("--json <FILE>")] [Description("Write the result here.")] public string? Json { get; set; }
     [CommandOption("--seed <N>")] [Description("Seed of draws, k-means and initialisations.")] public int Seed { get; set; }
     [CommandOption("--limit <N>")] [Description("Use only the first N training images.")] public int? Limit { get; set; }
-    [CommandOption("--k <N>")] [Description("kNN neighbours (default 200).")] public int K { get; set; } = 200;
+    [CommandOption("-k|--neighbors <N>")] [Description("kNN neighbours (default 200).")] public int K { get; set; } = 200;
     [CommandOption("--temperature <T>")] [Description("kNN temperature (default 0.07).")] public double Temperature { get; set; } = 0.07;
 
     public override Spectre.Console.ValidationResult Validate()
     {
         if (Checkpoint.Length == 0) return Spectre.Console.ValidationResult.Error("--checkpoint is required (a run folder, raw or random)");
-        if (K < 1) return Spectre.Console.ValidationResult.Error($"--k must be at least 1 (got {K})");
+        if (K < 1) return Spectre.Console.ValidationResult.Error($"--neighbors must be at least 1 (got {K})");
         if (!(Temperature > 0)) return Spectre.Console.ValidationResult.Error($"--temperature must be positive (got {Temperature})");
         if (Limit is < 1) return Spectre.Console.ValidationResult.Error($"--limit must be at least 1 (got {Limit})");
         return base.Validate();
