@@ -9,20 +9,20 @@ public sealed class BasicBlock : nn.Module<Tensor, Tensor>
 {
     /// <summary>Output channels = planes * Expansion.</summary>
     public const int Expansion = 1;
-    private readonly Conv2d conv1;
+    private readonly ConvLayer conv1;
     private readonly SplitBatchNorm2d bn1;
-    private readonly Conv2d conv2;
+    private readonly ConvLayer conv2;
     private readonly SplitBatchNorm2d bn2;
     private readonly nn.Module<Tensor, Tensor>? downsample;
 
     public BasicBlock(long inPlanes, long planes, long stride, int bnGroups) : base(nameof(BasicBlock))
     {
-        conv1 = nn.Conv2d(inPlanes, planes, 3, stride: stride, padding: 1, bias: false);
+        conv1 = new ConvLayer(inPlanes, planes, 3, stride, 1);
         bn1 = new SplitBatchNorm2d(planes, bnGroups);
-        conv2 = nn.Conv2d(planes, planes, 3, stride: 1, padding: 1, bias: false);
+        conv2 = new ConvLayer(planes, planes, 3, 1, 1);
         bn2 = new SplitBatchNorm2d(planes, bnGroups);
         if (stride != 1 || inPlanes != planes * Expansion)
-            downsample = nn.Sequential(nn.Conv2d(inPlanes, planes * Expansion, 1, stride: stride, bias: false),
+            downsample = nn.Sequential(new ConvLayer(inPlanes, planes * Expansion, 1, stride),
                                        new SplitBatchNorm2d(planes * Expansion, bnGroups));
         RegisterComponents();
     }
@@ -42,24 +42,24 @@ public sealed class Bottleneck : nn.Module<Tensor, Tensor>
 {
     /// <summary>Output channels = planes * Expansion.</summary>
     public const int Expansion = 4;
-    private readonly Conv2d conv1;
+    private readonly ConvLayer conv1;
     private readonly SplitBatchNorm2d bn1;
-    private readonly Conv2d conv2;
+    private readonly ConvLayer conv2;
     private readonly SplitBatchNorm2d bn2;
-    private readonly Conv2d conv3;
+    private readonly ConvLayer conv3;
     private readonly SplitBatchNorm2d bn3;
     private readonly nn.Module<Tensor, Tensor>? downsample;
 
     public Bottleneck(long inPlanes, long planes, long stride, int bnGroups) : base(nameof(Bottleneck))
     {
-        conv1 = nn.Conv2d(inPlanes, planes, 1, bias: false);
+        conv1 = new ConvLayer(inPlanes, planes, 1);
         bn1 = new SplitBatchNorm2d(planes, bnGroups);
-        conv2 = nn.Conv2d(planes, planes, 3, stride: stride, padding: 1, bias: false);
+        conv2 = new ConvLayer(planes, planes, 3, stride, 1);
         bn2 = new SplitBatchNorm2d(planes, bnGroups);
-        conv3 = nn.Conv2d(planes, planes * Expansion, 1, bias: false);
+        conv3 = new ConvLayer(planes, planes * Expansion, 1);
         bn3 = new SplitBatchNorm2d(planes * Expansion, bnGroups);
         if (stride != 1 || inPlanes != planes * Expansion)
-            downsample = nn.Sequential(nn.Conv2d(inPlanes, planes * Expansion, 1, stride: stride, bias: false),
+            downsample = nn.Sequential(new ConvLayer(inPlanes, planes * Expansion, 1, stride),
                                        new SplitBatchNorm2d(planes * Expansion, bnGroups));
         RegisterComponents();
     }

@@ -11,7 +11,7 @@ namespace ProtoCL.Model;
 /// </summary>
 public sealed class ResNetEncoder : nn.Module<Tensor, Tensor>
 {
-    private readonly Conv2d conv1;
+    private readonly ConvLayer conv1;
     private readonly SplitBatchNorm2d bn1;
     private readonly nn.Module<Tensor, Tensor>? maxpool;
     private readonly Sequential layer1;
@@ -30,8 +30,8 @@ public sealed class ResNetEncoder : nn.Module<Tensor, Tensor>
         Options = options;
         int w = options.Width, g = options.BnGroups;
         conv1 = options.CifarStem
-            ? nn.Conv2d(options.InChannels, w, 3, stride: 1, padding: 1, bias: false)
-            : nn.Conv2d(options.InChannels, w, 7, stride: 2, padding: 3, bias: false);
+            ? new ConvLayer(options.InChannels, w, 3, 1, 1)
+            : new ConvLayer(options.InChannels, w, 7, 2, 3);
         bn1 = new SplitBatchNorm2d(w, g);
         if (!options.CifarStem) maxpool = nn.MaxPool2d(3, stride: 2, padding: 1);
         bool basic = options.Arch == Architecture.ResNet18;
@@ -58,27 +58,17 @@ public sealed class ResNetEncoder : nn.Module<Tensor, Tensor>
             ? nn.Sequential(("0", nn.Linear(FeatureDim, FeatureDim)), ("1", nn.ReLU()), ("2", nn.Linear(FeatureDim, options.Dim)))
             : nn.Linear(FeatureDim, options.Dim);
         RegisterComponents();
-        InitWeights();
     }
 
-    /// <summary>torchvision's initialisation: Kaiming normal (fan_out, ReLU) for convolutions, BN weight 1, bias 0.</summary>
-    private void InitWeights()
-    {
-        using var _ = no_grad();
-        foreach (var (_, m) in named_modules())
-        {
-            if (m is Conv2d c) nn.init.kaiming_normal_(c.weight, mode: nn.init.FanInOut.FanOut, nonlinearity: nn.init.NonlinearityType.ReLU);
-        }
-    }
-
-    /// <summary>Backbone features: the avg-pooled output of layer4, [N, FeatureDim]. Used by every evaluation.</summary>
+    /// <summary>Backbone features: the avg-pooled output of layer4, [N, FeatureDim], always float32. Used by every evaluation.
+    /// A bfloat16 input runs the convolutions in bfloat16 (see <see cref="ConvLayer"/>).</summary>
     public Tensor Features(Tensor x) // x: [N, C, H, W]
     {
         using var scope = NewDisposeScope();
         var y = nn.functional.relu(bn1.call(conv1.call(x)));        // [N, w, H', W']
         if (maxpool is not null) y = maxpool.call(y);
         y = layer4.call(layer3.call(layer2.call(layer1.call(y)))); // [N, 8w*e, h, w]
-        return y.mean([2, 3]).MoveToOuterDisposeScope();                  // [N, FeatureDim]
+        return y.mean([2, 3]).to(ScalarType.Float32).MoveToOuterDisposeScope(); // [N, FeatureDim]
     }
 
     /// <summary>Embedding before L2 normalisation, [N, Dim].</summary>
@@ -104,11 +94,10 @@ public sealed class ResNetEncoder : nn.Module<Tensor, Tensor>
         var removers = new List<Action>();
         foreach (var (_, m) in named_modules())
         {
-            if (m is Conv2d conv)
+            if (m is ConvLayer conv)
                 { var r = conv.register_forward_hook((mod, input, output) =>
                 {
-                    var wgt = conv.weight;                                // [Cout, Cin/groups, kh, kw]
-                    flops += 2.0 * output.shape[1] * output.shape[2] * output.shape[3] * wgt.shape[1] * wgt.shape[2] * wgt.shape[3];
+                    flops += conv.Flops(output.shape[2], output.shape[3]);
                     return output;
                 }); removers.Add(r.remove); }
             else if (m is Linear lin)

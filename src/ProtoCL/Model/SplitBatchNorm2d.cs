@@ -10,7 +10,8 @@ namespace ProtoCL.Model;
 /// own statistics: the single-device stand-in for MoCo's shuffled BatchNorm across devices (MoCo's
 /// single-GPU demo, SplitBatchNorm). Without it the positive pair can be recognised through batch statistics.
 /// Parameter and buffer names equal torchvision's BatchNorm2d (weight, bias, running_mean, running_var),
-/// so weights exchange with PyTorch. In eval mode it is an ordinary BatchNorm2d.
+/// so weights exchange with PyTorch. In eval mode it is an ordinary BatchNorm2d. Parameters and statistics stay
+/// float32 with bfloat16 activations (the statistics are computed in float32, the output keeps the input's dtype).
 /// </summary>
 public sealed class SplitBatchNorm2d : nn.Module<Tensor, Tensor>
 {
@@ -47,14 +48,16 @@ public sealed class SplitBatchNorm2d : nn.Module<Tensor, Tensor>
         if (!training || g <= 1 || x.shape[0] % g != 0 || x.shape[0] / g < 2)
         {
             if (training) using (no_grad()) num_batches_tracked.add_(1);
-            return F.batch_norm(x, running_mean, running_var, weight, bias, training, _momentum, _eps);
+            if (x.dtype == weight.dtype) return F.batch_norm(x, running_mean, running_var, weight, bias, training, _momentum, _eps);
+            using var s = NewDisposeScope();
+            return F.batch_norm(x.to(weight.dtype), running_mean, running_var, weight, bias, training, _momentum, _eps).to(x.dtype).MoveToOuterDisposeScope();
         }
         using var scope = NewDisposeScope();
         long n = x.shape[0], c = _features, h = x.shape[2], w = x.shape[3];
         var rm = running_mean.repeat(g);                                   // [G*C]
         var rv = running_var.repeat(g);                                    // [G*C]
-        var grouped = x.view(n / g, c * g, h, w);                          // [N/G, G*C, H, W]: sample i*G+j -> group j
-        var y = F.batch_norm(grouped, rm, rv, weight.repeat(g), bias.repeat(g), true, _momentum, _eps);
+        var grouped = x.to(weight.dtype).view(n / g, c * g, h, w);        // [N/G, G*C, H, W]: sample i*G+j -> group j
+        var y = F.batch_norm(grouped, rm, rv, weight.repeat(g), bias.repeat(g), true, _momentum, _eps).to(x.dtype);
         using (no_grad())
         {
             running_mean.copy_(rm.view(g, c).mean([0]));                   // [C]

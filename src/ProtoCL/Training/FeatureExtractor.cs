@@ -17,9 +17,10 @@ public enum FeatureKind
 /// <summary>Features of every image, un-augmented, in eval mode, without autograd, in large batches.</summary>
 public static class FeatureExtractor
 {
-    /// <summary>Returns float32 [N, D]; embeddings are L2-normalised, backbone features are raw.</summary>
+    /// <summary>Returns float32 [N, D]; embeddings are L2-normalised, backbone features are raw. A bfloat16
+    /// <paramref name="computeType"/> runs the convolutions in bfloat16 (the bf16 mode).</summary>
     public static Tensor Extract(ResNetEncoder encoder, ImageDataset data, BatchAugmenter plain, FeatureKind kind,
-        int batchSize = 512, Action<long, long>? progress = null)
+        int batchSize = 512, Action<long, long>? progress = null, ScalarType computeType = ScalarType.Float32)
     {
         bool wasTraining = encoder.training;
         encoder.eval();
@@ -33,7 +34,7 @@ public static class FeatureExtractor
             {
                 using var scope = NewDisposeScope();
                 long count = Math.Min(batchSize, n - start);
-                var x = plain.Plain(data.Images.narrow(0, start, count));    // [B, C, H, W]
+                var x = plain.Plain(data.Images.narrow(0, start, count)).to(computeType); // [B, C, H, W]
                 var f = kind == FeatureKind.Embedding
                     ? nn.functional.normalize(encoder.forward(x), dim: 1)     // [B, Dim]
                     : encoder.Features(x);                                    // [B, FeatureDim]

@@ -1,0 +1,39 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace ProtoCL.Model;
+
+/// <summary>
+/// A bias-free 2-D convolution whose weight stays float32 (the master copy the optimizer updates) but which
+/// computes in the dtype of its input: with bfloat16 activations the weight is cast inside autograd, so the
+/// gradient arrives in float32 on the master weight. This is the bf16 mode of <c>--precision bf16</c>
+/// (TorchSharp 0.107 has no autocast). Named like torchvision's Conv2d (one parameter, <c>weight</c>).
+/// </summary>
+public sealed class ConvLayer : nn.Module<Tensor, Tensor>
+{
+    public Parameter weight;
+    private readonly long _stride;
+    private readonly long _padding;
+
+    public ConvLayer(long inChannels, long outChannels, long kernel, long stride = 1, long padding = 0) : base(nameof(ConvLayer))
+    {
+        _stride = stride;
+        _padding = padding;
+        weight = nn.Parameter(empty(outChannels, inChannels, kernel, kernel));
+        // torchvision's ResNet initialisation: Kaiming normal, fan_out, ReLU gain.
+        nn.init.kaiming_normal_(weight, mode: nn.init.FanInOut.FanOut, nonlinearity: nn.init.NonlinearityType.ReLU);
+        RegisterComponents();
+    }
+
+    public long OutChannels => weight.shape[0];
+
+    /// <summary>Multiply-adds x 2 for one image whose output is <paramref name="outH"/> x <paramref name="outW"/>.</summary>
+    public double Flops(long outH, long outW) => 2.0 * weight.shape[0] * weight.shape[1] * weight.shape[2] * weight.shape[3] * outH * outW;
+
+    public override Tensor forward(Tensor x) // [N, Cin, H, W] -> [N, Cout, H', W']
+    {
+        var w = x.dtype == weight.dtype ? weight : weight.to(x.dtype);
+        return nn.functional.conv2d(x, w, strides: [_stride, _stride], padding: [_padding, _padding]);
+    }
+}
