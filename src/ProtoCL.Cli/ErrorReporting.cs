@@ -38,6 +38,7 @@ public static class ErrorReporting
         UnauthorizedAccessException => (BadInput, OneLine(e.Message) + " (check the permissions of the path)"),
         IOException => (BadInput, OneLine(e.Message)),
         TrainingDivergedException => (Stopped, OneLine(e.Message)),
+        OperationCanceledException { InnerException: TrainingInterruptedException } => (Stopped, OneLine(e.Message)),
         OperationCanceledException => (Stopped, "interrupted; the last finished epoch's checkpoint is kept (continue with --resume)"),
         OutOfMemoryException => (Internal, "out of memory; try a smaller --batch-size, --width or --limit"),
         _ => (Internal, $"internal error ({e.GetType().Name}): {OneLine(e.Message)}; please report it"),

@@ -22,11 +22,13 @@ public sealed class BenchSettings : DataSettings
     [CommandOption("--threads <N>")] [Description("Intra-op threads (default: all cores).")] public int? Threads { get; set; }
     [CommandOption("--precision <P>")] [Description("fp32 or bf16.")] public string? Precision { get; set; }
     [CommandOption("--repeats <N>")] [Description("Measured runs (median reported) after one warm-up run; default 3.")] public int Repeats { get; set; } = 3;
+    [CommandOption("--steps <N>")] [Description("Minibatches per measured training epoch (default 20); the E-step uses all images.")] public int Steps { get; set; } = 20;
     [CommandOption("--json <FILE>")] [Description("Write the result as JSON.")] public string? Json { get; set; }
 
     public override ValidationResult Validate()
     {
         if (Repeats < 1) return ValidationResult.Error($"--repeats must be at least 1 (got {Repeats})");
+        if (Steps < 1) return ValidationResult.Error($"--steps must be at least 1 (got {Steps})");
         return base.Validate();
     }
 }
@@ -44,7 +46,7 @@ public sealed class BenchCommand : Command<BenchSettings>
         var options = asTrain.Apply(Presets.ByName(s.Preset));
         TrainingOptionsValidator.ThrowIfInvalid(options);
         using var data = DataSettings.Load(s.Data, s.LoadOptions);
-        var result = ConsoleProgress.Run(o => Benchmark.Run(options, data, s.Repeats, o));
+        var result = ConsoleProgress.Run(o => Benchmark.Run(options, data, s.Repeats, o, s.Steps));
         var table = new Table().AddColumn("measure").AddColumn(new TableColumn("median").RightAligned());
         void Row(string name, string value) => table.AddRow(Markup.Escape(name), Markup.Escape(value));
         Row("train, warm-up (InfoNCE)", $"{result.TrainWarmupImagesPerSecond:F1} img/s");

@@ -15,6 +15,7 @@ public sealed record BenchResult
     [JsonPropertyName("threads")] public int Threads { get; init; }
     [JsonPropertyName("precision")] public string Precision { get; init; } = "fp32";
     [JsonPropertyName("images")] public int Images { get; init; }
+    [JsonPropertyName("train_images")] public int TrainImages { get; init; }
     [JsonPropertyName("repeats")] public int Repeats { get; init; }
     [JsonPropertyName("options")] public TrainingOptions Options { get; init; } = new();
     [JsonPropertyName("train_images_per_second")] public double TrainImagesPerSecond { get; init; }
@@ -39,23 +40,41 @@ public sealed record BenchResult
 /// </summary>
 public static class Benchmark
 {
-    public static BenchResult Run(TrainingOptions options, ImageDataset data, int repeats, ITrainingObserver? observer = null)
+    public static BenchResult Run(TrainingOptions options, ImageDataset data, int repeats, ITrainingObserver? observer = null, int steps = 20)
     {
         observer ??= NullTrainingObserver.Instance;
         set_num_threads(options.Threads);
-        // Two epochs, the first a warm-up: epoch 1 measures the InfoNCE step, epoch 2 the E-step and the ProtoNCE step.
+        // The training step is measured on the first steps x batch images: two epochs, the first a warm-up
+        // (InfoNCE step), the second with prototypes (ProtoNCE step). The E-step is measured on all the data.
         var o = options with { Epochs = 2, WarmupEpochs = 1, Method = options.Method == Method.Moco ? Method.Pcl : options.Method };
+        int subsetSize = Math.Min(data.Count, Math.Max(steps * o.BatchSize, o.Clusters.DefaultIfEmpty(0).Max() + 1));
+        using var subset = data.Take(subsetSize);
         var runs = new List<EpochMetrics[]>();
+        var features = new List<double>();
+        var kmeans = new List<double>();
+        var phi = new List<double>();
         for (int r = 0; r <= repeats; r++)
         {
             observer.Message(r == 0 ? "warm-up run (not counted)" : $"run {r}/{repeats}");
-            using var trainer = new Trainer(o, data, null, false, observer);
+            using var trainer = new Trainer(o, subset, null, false, observer);
             trainer.Run();
-            if (r > 0) runs.Add(trainer.History.ToArray());
+            var computeType = o.Precision == Precision.Bf16 ? ScalarType.BFloat16 : ScalarType.Float32;
+            var (mean, std) = FeatureExtractor.ChannelStatistics(data);
+            var sw = Stopwatch.StartNew();
+            using var f = FeatureExtractor.Extract(trainer.KeyEncoder ?? trainer.Encoder, data, new BatchAugmenter(o.Augmentation, mean, std),
+                FeatureKind.Embedding, o.FeatureBatchSize, (d, t) => observer.Progress("E-step features (all images)", d, t), computeType);
+            double featureSeconds = sw.Elapsed.TotalSeconds;
+            using var clusters = Clustering.EStep.Cluster(f, o.Clusters, o.Temperature,
+                new Clustering.KMeansOptions { Iterations = o.KMeansIterations, Restarts = o.KMeansRestarts },
+                (stage, d, t) => observer.Progress(stage, d, t));
+            if (r == 0) continue;
+            runs.Add(trainer.History.ToArray());
+            features.Add(data.Count / featureSeconds);
+            kmeans.Add(clusters.Levels.Sum(l => l.KMeansSeconds));
+            phi.Add(clusters.Levels.Sum(l => l.PhiSeconds));
         }
         var warm = Median(runs.Select(h => h[0].ImagesPerSecond));
         var pcl = Median(runs.Select(h => h[1].ImagesPerSecond));
-        var featureSeconds = Median(runs.Select(h => h[1].SecondsEStepFeatures));
         var (augmentRate, _) = MeasureAugmentation(o, data, repeats);
         double flops;
         using (var enc = new ResNetEncoder(o.Encoder with { InChannels = data.Channels, ImageSize = Math.Max(data.Height, data.Width) }))
@@ -70,14 +89,15 @@ public static class Benchmark
             Threads = options.Threads,
             Precision = o.Precision.ToString().ToLowerInvariant(),
             Images = data.Count,
+            TrainImages = subset.Count,
             Repeats = repeats,
             Options = o,
             TrainImagesPerSecond = Median([warm, pcl]),
             TrainWarmupImagesPerSecond = warm,
             TrainPclImagesPerSecond = pcl,
-            EStepFeatureImagesPerSecond = data.Count / featureSeconds,
-            KMeansSeconds = Median(runs.Select(h => h[1].SecondsKMeans)),
-            PhiSeconds = Median(runs.Select(h => h[1].SecondsPhi)),
+            EStepFeatureImagesPerSecond = Median(features),
+            KMeansSeconds = Median(kmeans),
+            PhiSeconds = Median(phi),
             AugmentImagesPerSecond = augmentRate,
             AugmentFractionOfStep = 2 * warm / augmentRate,
             PeakMemoryBytes = Process.GetCurrentProcess().PeakWorkingSet64,

@@ -26,10 +26,34 @@ public sealed record CheckpointMeta
     /// state at an epoch boundary is fully given by these two numbers.</summary>
     public string RngScheme { get; init; } = "per-epoch torch.Generator seeded with seed * 1000003 + epoch; model init by torch.manual_seed(seed)";
     public List<EpochMetrics> History { get; init; } = [];
+    /// <summary>Set when the run was interrupted (Ctrl-C) inside an epoch: where to continue it exactly.</summary>
+    public PartialEpoch? Partial { get; init; }
     public string Source { get; init; } = "";
     public int ImageCount { get; init; }
     public int Channels { get; init; }
     public int ImageSize { get; init; }
+}
+
+/// <summary>An epoch stopped between minibatches: the steps done, the random stream's state and the running sums.</summary>
+public sealed record PartialEpoch
+{
+    /// <summary>0-based epoch that was interrupted.</summary>
+    public int Epoch { get; init; }
+    /// <summary>Minibatches finished in that epoch.</summary>
+    public long Step { get; init; }
+    /// <summary>The epoch generator's state after those minibatches (torch ByteTensor bytes).</summary>
+    public byte[] GeneratorState { get; init; } = [];
+    public double SumLoss { get; init; }
+    public double SumInstance { get; init; }
+    public double SumProto { get; init; }
+    public double CorrectInstance { get; init; }
+    public double CorrectProto { get; init; }
+    public long Seen { get; init; }
+    public double SecondsTrain { get; init; }
+    public double SecondsEStep { get; init; }
+    public double SecondsEStepFeatures { get; init; }
+    public double SecondsKMeans { get; init; }
+    public double SecondsPhi { get; init; }
 }
 
 /// <summary>
@@ -77,6 +101,13 @@ public static class Checkpoint
         var r = new BinaryReader(File.OpenRead(path), Encoding.UTF8, leaveOpen: false);
         var magic = r.ReadBytes(Magic.Length);
         if (!magic.SequenceEqual(Magic)) { r.Dispose(); throw new InvalidDataException($"{path} is not a ProtoCL checkpoint"); }
+        // The trailer is written last: without it the file was cut short (only possible if copied by hand, since writes are atomic).
+        var stream = r.BaseStream;
+        if (stream.Length < 2 * Magic.Length) { r.Dispose(); throw new InvalidDataException($"{path} is cut short; it is not a complete ProtoCL checkpoint"); }
+        stream.Seek(-Magic.Length, SeekOrigin.End);
+        var trailer = r.ReadBytes(Magic.Length);
+        if (!trailer.SequenceEqual(Magic)) { r.Dispose(); throw new InvalidDataException($"{path} is cut short; it is not a complete ProtoCL checkpoint"); }
+        stream.Seek(Magic.Length, SeekOrigin.Begin);
         return r;
     }
 

@@ -46,3 +46,9 @@ public sealed class NullTrainingObserver : ITrainingObserver
 
 /// <summary>Thrown when the loss or the features stop being finite; the last good checkpoint is kept.</summary>
 public sealed class TrainingDivergedException(string message) : Exception(message);
+
+/// <summary>Raised inside an epoch when cancellation was requested; carries what a mid-epoch checkpoint needs.</summary>
+public sealed class TrainingInterruptedException(PartialEpoch state) : Exception("training interrupted")
+{
+    public PartialEpoch State { get; } = state;
+}

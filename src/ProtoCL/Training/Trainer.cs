@@ -31,6 +31,7 @@ public sealed class Trainer : IDisposable
     private KeyQueue? _queue;
     private int _startEpoch;
     private string? _lastClusters;
+    private PartialEpoch? _resumePartial;
 
     /// <summary>The encoder being trained (query encoder).</summary>
     public ResNetEncoder Encoder { get; }
@@ -76,7 +77,10 @@ public sealed class Trainer : IDisposable
             _startEpoch = meta.Epoch;
             _history.AddRange(meta.History.Take(meta.Epoch));
             _lastClusters = meta.LastClusters;
-            _observer.Message($"resuming after epoch {meta.Epoch} of {_o.Epochs} from {run.Checkpoint}");
+            _resumePartial = meta.Partial;
+            _observer.Message(meta.Partial is { } part
+                ? $"resuming epoch {part.Epoch + 1} of {_o.Epochs} at minibatch {part.Step + 1} from {run.Checkpoint}"
+                : $"resuming after epoch {meta.Epoch} of {_o.Epochs} from {run.Checkpoint}");
         }
         else if (resume && run is not null)
         {
@@ -97,7 +101,17 @@ public sealed class Trainer : IDisposable
         for (int epoch = _startEpoch; epoch < _o.Epochs; epoch++)
         {
             cancel.ThrowIfCancellationRequested();
-            var metrics = RunEpoch(epoch, cancel);
+            EpochMetrics metrics;
+            try
+            {
+                metrics = RunEpoch(epoch, cancel);
+            }
+            catch (TrainingInterruptedException stop) when (_run is not null)
+            {
+                SaveCheckpoint(epoch, stop.State);
+                throw new OperationCanceledException(
+                    $"interrupted in epoch {epoch + 1} after minibatch {stop.State.Step}; checkpoint written to {_run.Checkpoint}; continue with --resume", stop, cancel);
+            }
             _history.Add(metrics);
             if (_run is not null)
             {
@@ -118,7 +132,15 @@ public sealed class Trainer : IDisposable
         ClusterResult? clusters = null;
         double estepSeconds = 0, featureSeconds = 0, kmeansSeconds = 0, phiSeconds = 0;
         bool protoEpoch = _o.UsesPrototypes && epoch >= _o.WarmupEpochs;
-        if (protoEpoch)
+        var partial = _resumePartial is { } p && p.Epoch == epoch ? p : null;
+        _resumePartial = null;
+        if (partial is not null)
+        {
+            // Continue an interrupted epoch exactly: its E-step result was saved before the interruption.
+            if (protoEpoch) clusters = ClusterResult.Load(Path.Combine(_run!.Path, _lastClusters!));
+            (estepSeconds, featureSeconds, kmeansSeconds, phiSeconds) = (partial.SecondsEStep, partial.SecondsEStepFeatures, partial.SecondsKMeans, partial.SecondsPhi);
+        }
+        else if (protoEpoch)
         {
             var sw = Stopwatch.StartNew();
             clusters = RunEStep(epoch, out featureSeconds, warnings);
@@ -128,7 +150,8 @@ public sealed class Trainer : IDisposable
         }
         try
         {
-            return TrainPass(epoch, lr, gen, clusters, cancel) with
+            var timings = new PartialEpoch { SecondsEStep = estepSeconds, SecondsEStepFeatures = featureSeconds, SecondsKMeans = kmeansSeconds, SecondsPhi = phiSeconds };
+            return TrainPass(epoch, lr, gen, clusters, partial, timings, cancel) with
             {
                 SecondsEStep = estepSeconds,
                 SecondsEStepFeatures = featureSeconds,
@@ -171,19 +194,34 @@ public sealed class Trainer : IDisposable
         return result;
     }
 
-    private EpochMetrics TrainPass(int epoch, double lr, Generator gen, ClusterResult? clusters, CancellationToken cancel)
+    private EpochMetrics TrainPass(int epoch, double lr, Generator gen, ClusterResult? clusters, PartialEpoch? resume, PartialEpoch timings, CancellationToken cancel)
     {
         Encoder.train();
         KeyEncoder?.train();
         int b = _o.BatchSize;
         long steps = _data.Count / b; // drop_last, as MoCo's loader
         using var perm = randperm(_data.Count, generator: gen);            // [N]
-        double sumLoss = 0, sumInst = 0, sumProto = 0, correctInst = 0, correctProto = 0;
-        long seen = 0;
-        var sw = Stopwatch.StartNew();
-        for (long step = 0; step < steps; step++)
+        double sumLoss = 0, sumInst = 0, sumProto = 0, correctInst = 0, correctProto = 0, secondsBefore = 0;
+        long seen = 0, firstStep = 0;
+        if (resume is not null)
         {
-            cancel.ThrowIfCancellationRequested();
+            using var state = tensor(resume.GeneratorState);
+            gen.set_state(state);
+            (firstStep, sumLoss, sumInst, sumProto, correctInst, correctProto, seen, secondsBefore) =
+                (resume.Step, resume.SumLoss, resume.SumInstance, resume.SumProto, resume.CorrectInstance, resume.CorrectProto, resume.Seen, resume.SecondsTrain);
+        }
+        var sw = Stopwatch.StartNew();
+        for (long step = firstStep; step < steps; step++)
+        {
+            if (cancel.IsCancellationRequested)
+            {
+                using var state = gen.get_state();
+                throw new TrainingInterruptedException(timings with
+                {
+                    Epoch = epoch, Step = step, GeneratorState = state.bytes.ToArray(), SumLoss = sumLoss, SumInstance = sumInst, SumProto = sumProto,
+                    CorrectInstance = correctInst, CorrectProto = correctProto, Seen = seen, SecondsTrain = secondsBefore + sw.Elapsed.TotalSeconds,
+                });
+            }
             using var scope = NewDisposeScope();
             var idx = perm.narrow(0, step * b, b);                          // [B]
             var images = _data.Images.index_select(0, idx);                 // [B, C, H, W] uint8
@@ -221,9 +259,9 @@ public sealed class Trainer : IDisposable
             }
             seen += b;
             _observer.Progress($"epoch {epoch + 1}/{_o.Epochs} train", step + 1, steps,
-                $"loss {sumLoss / seen:F3}  {seen / sw.Elapsed.TotalSeconds:F0} img/s");
+                $"loss {sumLoss / seen:F3}  {seen / (secondsBefore + sw.Elapsed.TotalSeconds):F0} img/s");
         }
-        double seconds = sw.Elapsed.TotalSeconds;
+        double seconds = secondsBefore + sw.Elapsed.TotalSeconds;
         double views = _o.Method is Method.Simclr or Method.PclSimclr ? 2.0 : 1.0;
         return new EpochMetrics
         {
@@ -262,7 +300,7 @@ public sealed class Trainer : IDisposable
         return (InfoNceLoss.Compute(q, k, _queue!.Keys, _o.Temperature), q, k);
     }
 
-    private void SaveCheckpoint(int epochsDone)
+    private void SaveCheckpoint(int epochsDone, PartialEpoch? partial = null)
     {
         var meta = new CheckpointMeta
         {
@@ -277,6 +315,7 @@ public sealed class Trainer : IDisposable
             ImageCount = _data.Count,
             Channels = _data.Channels,
             ImageSize = Math.Max(_data.Height, _data.Width),
+            Partial = partial,
         };
         Checkpoint.Save(_run!.Checkpoint, meta, Encoder, KeyEncoder, _queue, _optimizer);
     }

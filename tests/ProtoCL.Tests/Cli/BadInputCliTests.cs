@@ -23,7 +23,7 @@ public class BadInputCliTests
         { "--method", ["train", "--method", "byol", "--out", "OUT"] },
         { "--clusters", ["train", "--clusters", "10,abc", "--out", "OUT"] },
         { "--temperature", ["train", "--temperature", "0", "--out", "OUT"] },
-        { "no checkpoint", ["eval", "knn", "--checkpoint", "/nonexistent-run", "--train-data", "embedded", "--test-data", "embedded", "--limit", "100"] },
+        { "checkpoint", ["eval", "knn", "--checkpoint", "/nonexistent-run", "--train-data", "embedded", "--test-data", "embedded", "--limit", "100"] },
     };
 
     [Theory]

@@ -46,11 +46,42 @@ public class KillResumeTests
     }
 
     [Fact]
+    public void Should_WriteMidEpochCheckpointAndResumeExactly_When_Interrupted()
+    {
+        var root = Training.TinyRun.TempDir();
+        string reference = Path.Combine(root, "ref"), cut = Path.Combine(root, "cut");
+        string[] args = ["train", "--limit", "2560", "--width", "4", "--arch", "resnet18", "--batch-size", "64", "--queue", "128", "--epochs", "2",
+                         "--warmup-epochs", "1", "--clusters", "10,20", "--seed", "9", "--threads", "2"];
+        Assert.Equal(0, CliProcess.Run(600, [.. args, "--out", reference]).Code);
+
+        using var p = CliProcess.Start([.. args, "--out", cut]);
+        var output = new System.Text.StringBuilder();
+        p.ErrorDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
+        p.BeginErrorReadLine();
+        // Wait until the second epoch's training has started (its E-step is done), then press Ctrl-C.
+        string? line;
+        while ((line = p.StandardOutput.ReadLine()) is not null && !line.StartsWith("epoch 2/2 train", StringComparison.Ordinal)) { }
+        Assert.NotNull(line);
+        using (var kill = System.Diagnostics.Process.Start("kill", ["-INT", p.Id.ToString()])) kill.WaitForExit();
+        p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        Assert.Equal(3, p.ExitCode);
+        lock (output) Assert.Contains("interrupted in epoch 2", output.ToString());
+        var meta = ProtoCL.Training.Checkpoint.ReadMeta(Path.Combine(cut, "checkpoint.pcl"));
+        Assert.NotNull(meta.Partial);
+        Assert.Equal(1, meta.Partial!.Epoch);
+
+        Assert.Equal(0, CliProcess.Run(600, [.. args, "--out", cut, "--resume"]).Code);
+        Assert.Equal(Losses(reference), Losses(cut));
+        Directory.Delete(root, true);
+    }
+
+    [Fact]
     public void Should_StartFromTheBeginningAndSaySo_When_ResumingAFolderWithoutCheckpoint()
     {
         var dir = Training.TinyRun.TempDir();
         var r = CliProcess.Run(600, "train", "--limit", "200", "--width", "4", "--arch", "resnet18", "--batch-size", "64", "--queue", "64", "--epochs", "1",
-            "--warmup-epochs", "1", "--threads", "2", "--out", dir, "--resume");
+            "--warmup-epochs", "1", "--clusters", "10,20", "--threads", "2", "--out", dir, "--resume");
         Assert.True(r.Code == 0, r.Output);
         Assert.Contains("starting from the beginning", r.Output);
         Directory.Delete(dir, true);
@@ -60,7 +91,7 @@ public class KillResumeTests
     public void Should_ListDifferences_When_ResumingWithOtherSettings()
     {
         var dir = Training.TinyRun.TempDir();
-        var args = new[] { "train", "--limit", "200", "--width", "4", "--arch", "resnet18", "--batch-size", "64", "--queue", "64", "--epochs", "1", "--warmup-epochs", "1", "--threads", "2", "--out", dir };
+        var args = new[] { "train", "--limit", "200", "--width", "4", "--arch", "resnet18", "--batch-size", "64", "--queue", "64", "--epochs", "1", "--warmup-epochs", "1", "--clusters", "10,20", "--threads", "2", "--out", dir };
         Assert.Equal(0, CliProcess.Run(600, args).Code);
         var r = CliProcess.Run(120, [.. args, "--resume", "--lr", "0.5", "--queue", "32", "--epochs", "2"]);
         Assert.NotEqual(0, r.Code);

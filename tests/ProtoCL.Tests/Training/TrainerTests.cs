@@ -38,7 +38,11 @@ public class TrainerTests
         var b = TinyRun.TempDir();
         using var data = TinyRun.Data();
         using (var t = new Trainer(TinyRun.Options(epochs: 3), data, new RunDirectory(a))) t.Run();
-        using (var t = new Trainer(TinyRun.Options(epochs: 2), data, new RunDirectory(b))) t.Run();
+        // Same settings (the schedule depends on the total epochs); the run is stopped after epoch 2, then resumed.
+        using var stop = new CancellationTokenSource();
+        using (var t = new Trainer(TinyRun.Options(epochs: 3), data, new RunDirectory(b), observer: new StopAfter(2, stop)))
+            Assert.Throws<OperationCanceledException>(() => t.Run(stop.Token));
+        Assert.Equal(2, Checkpoint.ReadMeta(Path.Combine(b, "checkpoint.pcl")).Epoch);
         using (var t = new Trainer(TinyRun.Options(epochs: 3), data, new RunDirectory(b), resume: true)) t.Run();
         var full = File.ReadAllLines(Path.Combine(a, "metrics.jsonl"));
         var resumed = File.ReadAllLines(Path.Combine(b, "metrics.jsonl"));
@@ -96,6 +100,21 @@ public class TrainerTests
     }
 
     [Fact]
+    public void Should_RefuseCheckpoint_When_FileIsCutShort()
+    {
+        var dir = TinyRun.TempDir();
+        using var data = TinyRun.Data();
+        var run = new RunDirectory(dir);
+        using (var t = new Trainer(TinyRun.Options(epochs: 1), data, run)) t.Run();
+        var bytes = File.ReadAllBytes(run.Checkpoint);
+        var cut = Path.Combine(dir, "cut.pcl");
+        File.WriteAllBytes(cut, bytes[..(bytes.Length / 2)]);
+        var e = Assert.Throws<InvalidDataException>(() => Checkpoint.ReadMeta(cut));
+        Assert.Contains("cut short", e.Message);
+        Directory.Delete(dir, true);
+    }
+
+    [Fact]
     public void Should_RestoreEveryTensor_When_CheckpointRoundTrips()
     {
         var dir = TinyRun.TempDir();
@@ -110,6 +129,14 @@ public class TrainerTests
             Assert.True(x.eq(y).all().item<bool>());
         Directory.Delete(dir, true);
     }
+}
+
+/// <summary>Requests cancellation once the given epoch has finished.</summary>
+internal sealed class StopAfter(int epoch, CancellationTokenSource cts) : ITrainingObserver
+{
+    public void Progress(string stage, long done, long total, string? detail = null) { }
+    public void EpochFinished(EpochMetrics metrics) { if (metrics.Epoch >= epoch) cts.Cancel(); }
+    public void Message(string text) { }
 }
 
 /// <summary>A stream that throws "No space left on device" once more than <c>limit</c> bytes were written.</summary>
