@@ -2,6 +2,7 @@ using ProtoCL.Cli;
 using ProtoCL.Cli.Commands;
 using Spectre.Console.Cli;
 
+ProtoCL.Cli.Terminal.ThreadingEnvironment.PreferPassiveWaiting();
 var app = new CommandApp();
 app.Configure(config =>
 {
