@@ -22,6 +22,8 @@ public sealed class BenchSettings : DataSettings
     [CommandOption("--threads <N>")] [Description("Intra-op threads (default: all cores).")] public int? Threads { get; set; }
     [CommandOption("--precision <P>")] [Description("fp32 or bf16.")] public string? Precision { get; set; }
     [CommandOption("--repeats <N>")] [Description("Measured runs (median reported) after one warm-up run; default 3.")] public int Repeats { get; set; } = 3;
+    [CommandOption("--features <FILE.npy>")] [Description("Only the E-step's k-means + phi, on these float32 N x d features (e.g. from protocl embed --kind embedding), for side-by-side runs with bench/kmeans_vs_faiss.py.")] public string? Features { get; set; }
+    [CommandOption("--kmeans-restarts <N>")] [Description("k-means restarts (default 5, as the reference).")] public int? KMeansRestarts { get; set; }
     [CommandOption("--steps <N>")] [Description("Minibatches per measured training epoch (default 20); the E-step uses all images.")] public int Steps { get; set; } = 20;
     [CommandOption("--json <FILE>")] [Description("Write the result as JSON.")] public string? Json { get; set; }
 
@@ -30,6 +32,42 @@ public sealed class BenchSettings : DataSettings
         if (Repeats < 1) return ValidationResult.Error($"--repeats must be at least 1 (got {Repeats})");
         if (Steps < 1) return ValidationResult.Error($"--steps must be at least 1 (got {Steps})");
         return base.Validate();
+    }
+
+    private static int KMeansOnly(BenchSettings s, TrainingOptions options)
+    {
+        if (!File.Exists(s.Features)) throw new UserError($"no such features file: {s.Features}");
+        var runs = new List<IReadOnlyList<KMeansBenchLevel>>();
+        for (int r = 0; r < s.Repeats; r++)
+            runs.Add(KMeansBench.Run(s.Features!, options.Clusters, options.Threads,
+                new Clustering.KMeansOptions { Iterations = options.KMeansIterations, Restarts = options.KMeansRestarts }, options.Temperature));
+        using var shape = IO.Npy.Read(s.Features!);
+        var levels = options.Clusters.Select((k, m) => new
+        {
+            level = m,
+            k,
+            kmeans_seconds = Benchmark.Median(runs.Select(r => r[m].KMeansSeconds)),
+            phi_seconds = Benchmark.Median(runs.Select(r => r[m].PhiSeconds)),
+            objective = runs[0][m].Objective,
+        }).ToList();
+        foreach (var l in levels) Console.WriteLine($"level {l.level} K={l.k}: kmeans {l.kmeans_seconds:F3} s, phi {l.phi_seconds:F4} s, objective {l.objective:F6}");
+        var result = new
+        {
+            features = s.Features,
+            n = shape.shape[0],
+            d = shape.shape[1],
+            threads = options.Threads,
+            iterations = options.KMeansIterations,
+            restarts = options.KMeansRestarts,
+            repeats = s.Repeats,
+            kmeans_seconds = levels.Sum(l => l.kmeans_seconds),
+            phi_seconds = levels.Sum(l => l.phi_seconds),
+            peak_memory_bytes = System.Diagnostics.Process.GetCurrentProcess().PeakWorkingSet64,
+            levels,
+        };
+        Console.WriteLine($"total: kmeans {result.kmeans_seconds:F3} s, phi {result.phi_seconds:F4} s, peak memory {result.peak_memory_bytes / 1048576.0:F0} MiB");
+        if (s.Json is not null) AtomicFile.WriteAllText(s.Json, JsonSerializer.Serialize(result, JsonDefaults.Indented));
+        return 0;
     }
 }
 
@@ -44,7 +82,9 @@ public sealed class BenchCommand : Command<BenchSettings>
             Temperature = s.Temperature, Threads = s.Threads, Precision = s.Precision, Limit = s.Limit,
         };
         var options = asTrain.Apply(Presets.ByName(s.Preset));
+        if (s.KMeansRestarts is int restarts) options = options with { KMeansRestarts = restarts };
         TrainingOptionsValidator.ThrowIfInvalid(options);
+        if (s.Features is not null) return KMeansOnly(s, options);
         using var data = DataSettings.Load(s.Data, s.LoadOptions);
         var result = ConsoleProgress.Run(o => Benchmark.Run(options, data, s.Repeats, o, s.Steps));
         var table = new Table().AddColumn("measure").AddColumn(new TableColumn("median").RightAligned());
@@ -64,6 +104,42 @@ public sealed class BenchCommand : Command<BenchSettings>
             AtomicFile.WriteAllText(s.Json, JsonSerializer.Serialize(result, JsonDefaults.Indented));
             Console.WriteLine($"wrote {s.Json}");
         }
+        return 0;
+    }
+
+    private static int KMeansOnly(BenchSettings s, TrainingOptions options)
+    {
+        if (!File.Exists(s.Features)) throw new UserError($"no such features file: {s.Features}");
+        var runs = new List<IReadOnlyList<KMeansBenchLevel>>();
+        for (int r = 0; r < s.Repeats; r++)
+            runs.Add(KMeansBench.Run(s.Features!, options.Clusters, options.Threads,
+                new Clustering.KMeansOptions { Iterations = options.KMeansIterations, Restarts = options.KMeansRestarts }, options.Temperature));
+        using var shape = IO.Npy.Read(s.Features!);
+        var levels = options.Clusters.Select((k, m) => new
+        {
+            level = m,
+            k,
+            kmeans_seconds = Benchmark.Median(runs.Select(r => r[m].KMeansSeconds)),
+            phi_seconds = Benchmark.Median(runs.Select(r => r[m].PhiSeconds)),
+            objective = runs[0][m].Objective,
+        }).ToList();
+        foreach (var l in levels) Console.WriteLine($"level {l.level} K={l.k}: kmeans {l.kmeans_seconds:F3} s, phi {l.phi_seconds:F4} s, objective {l.objective:F6}");
+        var result = new
+        {
+            features = s.Features,
+            n = shape.shape[0],
+            d = shape.shape[1],
+            threads = options.Threads,
+            iterations = options.KMeansIterations,
+            restarts = options.KMeansRestarts,
+            repeats = s.Repeats,
+            kmeans_seconds = levels.Sum(l => l.kmeans_seconds),
+            phi_seconds = levels.Sum(l => l.phi_seconds),
+            peak_memory_bytes = System.Diagnostics.Process.GetCurrentProcess().PeakWorkingSet64,
+            levels,
+        };
+        Console.WriteLine($"total: kmeans {result.kmeans_seconds:F3} s, phi {result.phi_seconds:F4} s, peak memory {result.peak_memory_bytes / 1048576.0:F0} MiB");
+        if (s.Json is not null) AtomicFile.WriteAllText(s.Json, JsonSerializer.Serialize(result, JsonDefaults.Indented));
         return 0;
     }
 }

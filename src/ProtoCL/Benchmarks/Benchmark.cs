@@ -58,6 +58,7 @@ public static class Benchmark
             observer.Message(r == 0 ? "warm-up run (not counted)" : $"run {r}/{repeats}");
             using var trainer = new Trainer(o, subset, null, false, observer);
             trainer.Run();
+            if (r == 0) continue; // the warm-up run only warms the training step up
             var computeType = o.Precision == Precision.Bf16 ? ScalarType.BFloat16 : ScalarType.Float32;
             var (mean, std) = FeatureExtractor.ChannelStatistics(data);
             var sw = Stopwatch.StartNew();
@@ -67,7 +68,6 @@ public static class Benchmark
             using var clusters = Clustering.EStep.Cluster(f, o.Clusters, o.Temperature,
                 new Clustering.KMeansOptions { Iterations = o.KMeansIterations, Restarts = o.KMeansRestarts },
                 (stage, d, t) => observer.Progress(stage, d, t));
-            if (r == 0) continue;
             runs.Add(trainer.History.ToArray());
             features.Add(data.Count / featureSeconds);
             kmeans.Add(clusters.Levels.Sum(l => l.KMeansSeconds));
