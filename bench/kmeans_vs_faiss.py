@@ -9,7 +9,16 @@ Usage:
   /usr/bin/python3 bench/kmeans_vs_faiss.py FEATURES.npy --ks 1000,1500,2000 [--threads 2]
       [--repeats 3] [--temperature 0.2] [--save DIR]
 
+ProtoCL's side of the comparison, on the same file and K list:
+  dotnet run -c Release --project bench/KMeansBenchRunner -- FEATURES.npy 1000,1500,2000 3 2
+
 Prints one line per level and repeat, then the median seconds and objective per level.
+
+BLAS matters: Debian's python3-faiss links libblas.so.3, which on these machines is the reference
+(netlib) BLAS, about 6 GFLOP/s. For a fast-BLAS faiss baseline, preload libtorch_cpu.so from the
+TorchSharp native folder, which exports MKL's Fortran sgemm_ (the symbol faiss calls):
+  N=~/.nuget/packages/libtorch-cpu-linux-x64/2.10.0/runtimes/linux-x64/native
+  LD_LIBRARY_PATH=$N LD_PRELOAD=$N/libtorch_cpu.so /usr/bin/python3 bench/kmeans_vs_faiss.py ...
 The objective is the sum over ALL N points of the squared L2 distance to the nearest final
 centroid (the same quantity as ProtoCL's KMeansResult.Objective); `train_obj` is faiss's own
 last-iteration objective on its training sample.
