@@ -10,7 +10,7 @@ Usage:
       [--repeats 3] [--temperature 0.2] [--save DIR]
 
 ProtoCL's side of the comparison, on the same file and K list:
-  dotnet run -c Release --project bench/KMeansBenchRunner -- FEATURES.npy 1000,1500,2000 3 2
+  protocl bench --features FEATURES.npy --clusters 1000,1500,2000 --threads 2 --repeats 3   (bench/kmeans-side-by-side.sh runs both)
 
 Prints one line per level and repeat, then the median seconds and objective per level.
 
