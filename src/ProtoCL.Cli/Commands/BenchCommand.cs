@@ -33,42 +33,6 @@ public sealed class BenchSettings : DataSettings
         if (Steps < 1) return ValidationResult.Error($"--steps must be at least 1 (got {Steps})");
         return base.Validate();
     }
-
-    private static int KMeansOnly(BenchSettings s, TrainingOptions options)
-    {
-        if (!File.Exists(s.Features)) throw new UserError($"no such features file: {s.Features}");
-        var runs = new List<IReadOnlyList<KMeansBenchLevel>>();
-        for (int r = 0; r < s.Repeats; r++)
-            runs.Add(KMeansBench.Run(s.Features!, options.Clusters, options.Threads,
-                new Clustering.KMeansOptions { Iterations = options.KMeansIterations, Restarts = options.KMeansRestarts }, options.Temperature));
-        using var shape = IO.Npy.Read(s.Features!);
-        var levels = options.Clusters.Select((k, m) => new
-        {
-            level = m,
-            k,
-            kmeans_seconds = Benchmark.Median(runs.Select(r => r[m].KMeansSeconds)),
-            phi_seconds = Benchmark.Median(runs.Select(r => r[m].PhiSeconds)),
-            objective = runs[0][m].Objective,
-        }).ToList();
-        foreach (var l in levels) Console.WriteLine($"level {l.level} K={l.k}: kmeans {l.kmeans_seconds:F3} s, phi {l.phi_seconds:F4} s, objective {l.objective:F6}");
-        var result = new
-        {
-            features = s.Features,
-            n = shape.shape[0],
-            d = shape.shape[1],
-            threads = options.Threads,
-            iterations = options.KMeansIterations,
-            restarts = options.KMeansRestarts,
-            repeats = s.Repeats,
-            kmeans_seconds = levels.Sum(l => l.kmeans_seconds),
-            phi_seconds = levels.Sum(l => l.phi_seconds),
-            peak_memory_bytes = System.Diagnostics.Process.GetCurrentProcess().PeakWorkingSet64,
-            levels,
-        };
-        Console.WriteLine($"total: kmeans {result.kmeans_seconds:F3} s, phi {result.phi_seconds:F4} s, peak memory {result.peak_memory_bytes / 1048576.0:F0} MiB");
-        if (s.Json is not null) AtomicFile.WriteAllText(s.Json, JsonSerializer.Serialize(result, JsonDefaults.Indented));
-        return 0;
-    }
 }
 
 /// <summary><c>protocl bench</c>: speed of the training step, the E-step's parts and augmentation; FLOPs and memory.</summary>
