@@ -49,17 +49,18 @@ public static class ConsoleProgress
     private sealed class PlainObserver : ITrainingObserver
     {
         private readonly Stopwatch _clock = Stopwatch.StartNew();
-        private readonly Dictionary<string, (double Last, Stopwatch Started)> _stages = [];
+        private readonly Dictionary<string, (double Last, long Done, Stopwatch Started)> _stages = [];
 
         public void Progress(string stage, long done, long total, string? detail = null)
         {
-            if (!_stages.TryGetValue(stage, out var s)) s = (-10, Stopwatch.StartNew());
+            // A stage name seen again from the start (next run of a reproduction) starts a new clock.
+            if (!_stages.TryGetValue(stage, out var s) || done < s.Done) s = (-10, 0, Stopwatch.StartNew());
             double now = _clock.Elapsed.TotalSeconds;
-            if (now - s.Last < 5 && done < total) { _stages[stage] = s; return; }
+            if (now - s.Last < 5 && done < total) { _stages[stage] = (s.Last, done, s.Started); return; }
             double elapsed = s.Started.Elapsed.TotalSeconds;
             string eta = done > 0 && done < total ? $", ETA {TimeSpan.FromSeconds(elapsed / done * (total - done)):mm\\:ss}" : "";
             Console.WriteLine($"{stage}: {done}/{total}{(detail is null ? "" : "  " + detail)}{eta}");
-            _stages[stage] = (now, s.Started);
+            _stages[stage] = (now, done, s.Started);
         }
 
         public void EpochFinished(EpochMetrics m) => Console.WriteLine(Summary(m));
