@@ -50,7 +50,7 @@ public class KillResumeTests
     {
         var root = Training.TinyRun.TempDir();
         string reference = Path.Combine(root, "ref"), cut = Path.Combine(root, "cut");
-        string[] args = ["train", "--limit", "2560", "--width", "4", "--arch", "resnet18", "--batch-size", "64", "--queue", "128", "--epochs", "2",
+        string[] args = ["train", "--limit", "6400", "--width", "4", "--arch", "resnet18", "--batch-size", "64", "--queue", "128", "--epochs", "2",
                          "--warmup-epochs", "1", "--clusters", "10,20", "--seed", "9", "--threads", "2"];
         Assert.Equal(0, CliProcess.Run(600, [.. args, "--out", reference]).Code);
 
@@ -58,7 +58,8 @@ public class KillResumeTests
         var output = new System.Text.StringBuilder();
         p.ErrorDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
         p.BeginErrorReadLine();
-        // Wait until the second epoch's training has started (its E-step is done), then press Ctrl-C.
+        // Wait until the second epoch's training has started (its E-step is done), then press Ctrl-C;
+        // the epoch's 100 minibatches leave several seconds for the signal to land.
         string? line;
         while ((line = p.StandardOutput.ReadLine()) is not null && !line.StartsWith("epoch 2/2 train", StringComparison.Ordinal)) { }
         Assert.NotNull(line);
