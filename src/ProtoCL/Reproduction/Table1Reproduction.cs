@@ -180,7 +180,7 @@ public static class Table1Reproduction
             sb.AppendLine($"| {n} | {string.Join(" | ", cells)} | {100 * Get(methods, n, "linear", "accuracy"):F1} | {100 * Get(methods, n, "knn", "accuracy"):F1} | {Get(methods, n, "cluster", "ami"):F3} | {Get(methods, n, "cluster", "nmi"):F3} |");
         }
         sb.AppendLine();
-        sb.AppendLine("Low-shot mAP (VOC07-style metric, mean over classes of average precision), same draws:");
+        sb.AppendLine("Low-shot mAP (mean over classes of non-interpolated average precision, as scikit-learn computes it; the reference script uses VOC07 interpolation, which is never lower), same draws:");
         sb.AppendLine();
         sb.AppendLine("| method | k=1 | k=2 | k=4 | k=8 | k=16 |");
         sb.AppendLine("|---|---|---|---|---|---|");
