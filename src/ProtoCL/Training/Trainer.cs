@@ -317,7 +317,15 @@ public sealed class Trainer : IDisposable
             ImageSize = Math.Max(_data.Height, _data.Width),
             Partial = partial,
         };
-        Checkpoint.Save(_run!.Checkpoint, meta, Encoder, KeyEncoder, _queue, _optimizer);
+        try
+        {
+            Checkpoint.Save(_run!.Checkpoint, meta, Encoder, KeyEncoder, _queue, _optimizer);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            var kept = File.Exists(_run!.Checkpoint) ? $"the previous checkpoint in {_run.Checkpoint} is intact" : "no checkpoint was written yet";
+            throw new IOException($"could not write the checkpoint after epoch {epochsDone} ({e.Message}); {kept}", e);
+        }
     }
 
     private void WriteMetrics()

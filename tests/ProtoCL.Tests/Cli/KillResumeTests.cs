@@ -7,7 +7,7 @@ namespace ProtoCL.Tests.Cli;
 public class KillResumeTests
 {
     private static readonly string[] Args =
-        ["train", "--limit", "400", "--width", "4", "--arch", "resnet18", "--batch-size", "64", "--queue", "128", "--epochs", "4",
+        ["train", "--limit", "1280", "--width", "16", "--arch", "resnet18", "--batch-size", "64", "--queue", "128", "--epochs", "4",
          "--warmup-epochs", "1", "--clusters", "10,20", "--seed", "5", "--threads", "2"];
 
     /// <summary>Kills survived by <see cref="Should_MatchUninterruptedRun_When_KilledRepeatedlyAndResumed"/> (docs/reliability.md cites it).</summary>
@@ -50,7 +50,7 @@ public class KillResumeTests
     {
         var root = Training.TinyRun.TempDir();
         string reference = Path.Combine(root, "ref"), cut = Path.Combine(root, "cut");
-        string[] args = ["train", "--limit", "6400", "--width", "4", "--arch", "resnet18", "--batch-size", "64", "--queue", "128", "--epochs", "2",
+        string[] args = ["train", "--limit", "6400", "--width", "16", "--arch", "resnet18", "--batch-size", "64", "--queue", "128", "--epochs", "2",
                          "--warmup-epochs", "1", "--clusters", "10,20", "--seed", "9", "--threads", "2"];
         Assert.Equal(0, CliProcess.Run(600, [.. args, "--out", reference]).Code);
 
@@ -59,7 +59,7 @@ public class KillResumeTests
         p.ErrorDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
         p.BeginErrorReadLine();
         // Wait until the second epoch's training has started (its E-step is done), then press Ctrl-C;
-        // the epoch's 100 minibatches leave several seconds for the signal to land.
+        // the epoch's 100 minibatches at width 16 leave about ten seconds for the signal to land.
         string? line;
         while ((line = p.StandardOutput.ReadLine()) is not null && !line.StartsWith("epoch 2/2 train", StringComparison.Ordinal)) { }
         Assert.NotNull(line);

@@ -89,6 +89,7 @@ public class TrainerTests
             using var t = new Trainer(TinyRun.Options(epochs: 2), data, run, resume: true);
             var e = Assert.Throws<IOException>(() => t.Run());
             Assert.Contains("No space left", e.Message);
+            Assert.Contains("previous checkpoint", e.Message);
         }
         finally
         {
