@@ -37,7 +37,13 @@ public static class Table1Reproduction
         rows.AddRange(o.Methods.Select(m => (MethodName(m), RunPath(o, m))));
         var methods = new JsonObject();
         foreach (var (name, checkpoint) in rows)
-            methods[name] = EvaluateAll(o, name, checkpoint, train, test, observer);
+        {
+            var row = EvaluateAll(o, name, checkpoint, train, test, observer);
+            // Scripts read table1.json's low-shot numbers both as lowshot.results[k] (the eval JSON) and as lowshot[k].
+            if (row["lowshot"] is JsonObject lowShot && lowShot["results"] is JsonObject perK)
+                foreach (var k in Ks) lowShot[k] = perK[k]?.DeepClone();
+            methods[name] = row;
+        }
 
         var result = new JsonObject
         {
