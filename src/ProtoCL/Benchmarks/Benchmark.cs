@@ -49,6 +49,8 @@ public static class Benchmark
         var o = options with { Epochs = 2, WarmupEpochs = 1, Method = options.Method == Method.Moco ? Method.Pcl : options.Method };
         int subsetSize = Math.Min(data.Count, Math.Max(steps * o.BatchSize, o.Clusters.DefaultIfEmpty(0).Max() + 1));
         using var subset = data.Take(subsetSize);
+        var (mean, std) = FeatureExtractor.ChannelStatistics(data);
+        var plain = new BatchAugmenter(o.Augmentation, mean, std);
         var runs = new List<EpochMetrics[]>();
         var features = new List<double>();
         var kmeans = new List<double>();
@@ -60,9 +62,8 @@ public static class Benchmark
             trainer.Run();
             if (r == 0) continue; // the warm-up run only warms the training step up
             var computeType = o.Precision == Precision.Bf16 ? ScalarType.BFloat16 : ScalarType.Float32;
-            var (mean, std) = FeatureExtractor.ChannelStatistics(data);
             var sw = Stopwatch.StartNew();
-            using var f = FeatureExtractor.Extract(trainer.KeyEncoder ?? trainer.Encoder, data, new BatchAugmenter(o.Augmentation, mean, std),
+            using var f = FeatureExtractor.Extract(trainer.KeyEncoder ?? trainer.Encoder, data, plain,
                 FeatureKind.Embedding, o.FeatureBatchSize, (d, t) => observer.Progress("E-step features (all images)", d, t), computeType);
             double featureSeconds = sw.Elapsed.TotalSeconds;
             using var clusters = Clustering.EStep.Cluster(f, o.Clusters, o.Temperature,
@@ -75,7 +76,7 @@ public static class Benchmark
         }
         var warm = Median(runs.Select(h => h[0].ImagesPerSecond));
         var pcl = Median(runs.Select(h => h[1].ImagesPerSecond));
-        var (augmentRate, _) = MeasureAugmentation(o, data, repeats);
+        var augmentRate = MeasureAugmentation(plain, o.BatchSize, data, repeats);
         double flops;
         using (var enc = new ResNetEncoder(o.Encoder with { InChannels = data.Channels, ImageSize = Math.Max(data.Height, data.Width) }))
             flops = enc.ForwardFlopsPerImage();
@@ -109,11 +110,9 @@ public static class Benchmark
     }
 
     /// <summary>Images per second of the augmentation alone (one view), on training-sized batches.</summary>
-    public static (double ImagesPerSecond, double Seconds) MeasureAugmentation(TrainingOptions o, ImageDataset data, int repeats)
+    public static double MeasureAugmentation(BatchAugmenter aug, int batchSize, ImageDataset data, int repeats)
     {
-        var (mean, std) = FeatureExtractor.ChannelStatistics(data);
-        var aug = new BatchAugmenter(o.Augmentation, mean, std);
-        int b = Math.Min(o.BatchSize, data.Count);
+        int b = Math.Min(batchSize, data.Count);
         var rates = new List<double>();
         using var g = new Generator(1);
         for (int r = 0; r <= repeats; r++)
@@ -127,7 +126,7 @@ public static class Benchmark
             }
             if (r > 0) rates.Add(done / sw.Elapsed.TotalSeconds);
         }
-        return (Median(rates), 0);
+        return Median(rates);
     }
 
     /// <summary>fp32 matmul throughput (2048^3, best of several), the machine's practical peak.</summary>
