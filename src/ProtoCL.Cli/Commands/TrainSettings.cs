@@ -31,6 +31,7 @@ public sealed class TrainSettings : DataSettings
     [CommandOption("--width <N>")] [Description("Channels of the first ResNet stage (torchvision: 64).")] public int? Width { get; set; }
     [CommandOption("--mlp")] [Description("MLP projection head (v2).")] public bool? Mlp { get; set; }
     [CommandOption("--aug <V>")] [Description("v1 or v2 augmentation.")] public string? Aug { get; set; }
+    [CommandOption("--crop-min <S>")] [Description("Smallest random-crop area as a fraction of the image (paper: 0.2).")] public double? CropMin { get; set; }
     [CommandOption("--precision <P>")] [Description("fp32 (default) or bf16 (needs AVX-512 BF16).")] public string? Precision { get; set; }
     [CommandOption("--seed <N>")] [Description("Seed of every random choice.")] public int? Seed { get; set; }
     [CommandOption("--threads <N>")] [Description("Intra-op threads (default: all cores).")] public int? Threads { get; set; }
@@ -62,6 +63,7 @@ public sealed class TrainSettings : DataSettings
         if (Width is int wd) o = o with { Encoder = o.Encoder with { Width = wd } };
         if (Mlp is bool m) o = o with { Encoder = o.Encoder with { Mlp = m } };
         if (Aug is not null) o = o with { Augmentation = o.Augmentation with { Pipeline = Aug switch { "v1" => AugmentationPipeline.V1, "v2" => AugmentationPipeline.V2, _ => throw new UserError($"--aug must be v1 or v2 (got '{Aug}')") } } };
+        if (CropMin is double cm) o = o with { Augmentation = o.Augmentation with { CropScaleMin = cm } };
         if (Precision is not null) o = o with { Precision = Precision switch { "fp32" => Training.Precision.Fp32, "bf16" => Training.Precision.Bf16, _ => throw new UserError($"--precision must be fp32 or bf16 (got '{Precision}')") } };
         if (Seed is int s) o = o with { Seed = s };
         if (Threads is int th) o = o with { Threads = th };

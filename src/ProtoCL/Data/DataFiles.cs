@@ -13,6 +13,13 @@ public static class DataFiles
     /// <summary>Test seam: opens a file for reading; the stream must be seekable. Tests restore <see cref="DefaultOpenRead"/> afterwards.</summary>
     public static Func<string, Stream> OpenRead { get; set; } = DefaultOpenRead;
 
+    /// <summary>The real implementation: the folder's entries (files, folders, links), unsorted.</summary>
+    public static readonly Func<string, EnumerationOptions, IEnumerable<FileSystemInfo>> DefaultListFolder =
+        (folder, options) => new DirectoryInfo(folder).EnumerateFileSystemInfos("*", options);
+
+    /// <summary>Test seam: lists a folder (an unreadable folder cannot be staged as root). Tests restore <see cref="DefaultListFolder"/> afterwards.</summary>
+    public static Func<string, EnumerationOptions, IEnumerable<FileSystemInfo>> ListFolder { get; set; } = DefaultListFolder;
+
     /// <summary>Opens <paramref name="path"/> through <see cref="OpenRead"/>, turning the file system's errors into <see cref="DataException"/>.</summary>
     internal static Stream OpenOrThrow(string path)
     {

@@ -91,7 +91,7 @@ internal static class ImageFolderScanner
 
     /// <summary>Entries sorted by ordinal name, hidden ones (".name": editor and OS metadata such as macOS "._x.png") left out.</summary>
     private static List<FileSystemInfo> List(string folder) =>
-        DataFiles.ListOrThrow(folder, () => new DirectoryInfo(folder).EnumerateFileSystemInfos("*", ListOptions)
+        DataFiles.ListOrThrow(folder, () => DataFiles.ListFolder(folder, ListOptions)
             .Where(e => !e.Name.StartsWith('.'))
             .OrderBy(e => e.Name, StringComparer.Ordinal)
             .ToList());

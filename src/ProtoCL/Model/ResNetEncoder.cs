@@ -65,17 +65,44 @@ public sealed class ResNetEncoder : nn.Module<Tensor, Tensor>
     public Tensor Features(Tensor x) // x: [N, C, H, W]
     {
         using var scope = NewDisposeScope();
-        var y = nn.functional.relu(bn1.call(conv1.call(x)));        // [N, w, H', W']
-        if (maxpool is not null) y = maxpool.call(y);
-        y = layer4.call(layer3.call(layer2.call(layer1.call(y)))); // [N, 8w*e, h, w]
-        return y.mean([2, 3]).to(ScalarType.Float32).MoveToOuterDisposeScope(); // [N, FeatureDim]
+        return Pooled(x).to(ScalarType.Float32).MoveToOuterDisposeScope(); // [N, FeatureDim]
     }
 
-    /// <summary>Embedding before L2 normalisation, [N, Dim].</summary>
+    /// <summary>Embedding before L2 normalisation, [N, Dim], in the dtype of the head's parameters.</summary>
     public override Tensor forward(Tensor x) // x: [N, C, H, W]
     {
         using var scope = NewDisposeScope();
-        return fc.call(Features(x)).MoveToOuterDisposeScope();         // [N, Dim]
+        var pooled = Pooled(x).to(conv1.weight.dtype);                 // [N, FeatureDim]
+        return fc.call(pooled).MoveToOuterDisposeScope();              // [N, Dim]
+    }
+
+    /// <summary>Avg-pooled output of layer4 in the activations' dtype.</summary>
+    private Tensor Pooled(Tensor x) // x: [N, C, H, W]
+    {
+        using var scope = NewDisposeScope();
+        var y = nn.functional.relu(bn1.call(conv1.call(x)));        // [N, w, H', W']
+        if (maxpool is not null) y = maxpool.call(y);
+        y = layer4.call(layer3.call(layer2.call(layer1.call(y)))); // [N, 8w*e, h, w]
+        return y.mean([2, 3]).MoveToOuterDisposeScope();           // [N, FeatureDim]
+    }
+
+    /// <summary>
+    /// An eval-mode copy whose parameters and BatchNorm statistics are all <paramref name="dtype"/>, for inference only
+    /// (the bf16 E-step: BatchNorm, pooling and the head then run in bfloat16 too, with no casts between layers).
+    /// Building it leaves the global random generator where it was, so a run's random stream does not depend on it.
+    /// </summary>
+    public ResNetEncoder InferenceCopy(ScalarType dtype)
+    {
+        using var _ = no_grad();
+        var rng = random.get_rng_state();
+        ResNetEncoder copy;
+        try { copy = new ResNetEncoder(Options); }
+        finally { random.set_rng_state(rng); rng.Dispose(); }
+        var source = state_dict();
+        foreach (var (name, value) in copy.state_dict()) value.copy_(source[name]);
+        copy.to(dtype);
+        copy.eval();
+        return copy;
     }
 
     /// <summary>Sets the number of BatchNorm groups used in training mode on every BN layer.</summary>

@@ -18,10 +18,13 @@ public enum FeatureKind
 public static class FeatureExtractor
 {
     /// <summary>Returns float32 [N, D]; embeddings are L2-normalised, backbone features are raw. A bfloat16
-    /// <paramref name="computeType"/> runs the convolutions in bfloat16 (the bf16 mode).</summary>
+    /// <paramref name="computeType"/> runs a bfloat16 copy of the encoder (the bf16 mode); the result stays float32.</summary>
     public static Tensor Extract(ResNetEncoder encoder, ImageDataset data, BatchAugmenter plain, FeatureKind kind,
         int batchSize = 512, Action<long, long>? progress = null, ScalarType computeType = ScalarType.Float32)
     {
+        // bfloat16: a copy with every layer in bfloat16 (no float32 BatchNorm between the convolutions).
+        using var copy = computeType == ScalarType.Float32 ? null : encoder.InferenceCopy(computeType);
+        var model = copy ?? encoder;
         bool wasTraining = encoder.training;
         encoder.eval();
         try
@@ -36,8 +39,8 @@ public static class FeatureExtractor
                 long count = Math.Min(batchSize, n - start);
                 var x = plain.Plain(data.Images.narrow(0, start, count)).to(computeType); // [B, C, H, W]
                 var f = kind == FeatureKind.Embedding
-                    ? nn.functional.normalize(encoder.forward(x), dim: 1)     // [B, Dim]
-                    : encoder.Features(x);                                    // [B, FeatureDim]
+                    ? nn.functional.normalize(model.forward(x).to(ScalarType.Float32), dim: 1) // [B, Dim]
+                    : model.Features(x);                                      // [B, FeatureDim]
                 result.narrow(0, start, count).copy_(f);
                 progress?.Invoke(start + count, n);
             }

@@ -6,7 +6,7 @@ public class BadInputCliTests
 {
     private static void AssertCleanFailure((int Code, string Output) r, string expectedFragment)
     {
-        Assert.NotEqual(0, r.Code);
+        Assert.Equal(2, r.Code); // bad input or settings (ErrorReporting.BadInput), by the documented contract
         Assert.DoesNotContain("   at ", r.Output);
         Assert.DoesNotContain("Unhandled exception", r.Output);
         Assert.Contains(expectedFragment, r.Output, StringComparison.OrdinalIgnoreCase);

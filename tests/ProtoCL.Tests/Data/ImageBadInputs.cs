@@ -42,6 +42,19 @@ public static class ImageBadInputs
         Assert.Equal(expected, data.Images.bytes.ToArray());
     }
 
+    /// <summary>Lossy codecs: every byte within <paramref name="tolerance"/> of the expected value.</summary>
+    private static void AssertPixelsNear(ImageDataset data, long[] shape, byte[] expected, int tolerance)
+    {
+        Assert.Equal(shape, data.Images.shape);
+        var actual = data.Images.bytes.ToArray();
+        Assert.Equal(expected.Length, actual.Length);
+        for (int i = 0; i < expected.Length; i++)
+            Assert.True(Math.Abs(actual[i] - expected[i]) <= tolerance, $"byte {i}: {actual[i]}, expected {expected[i]} +- {tolerance}");
+    }
+
+    /// <summary>A committed fixture file (copied beside the test assembly).</summary>
+    private static byte[] Fixture(string name) => File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Data", "Fixtures", name));
+
     /// <summary>Expected planar bytes [3, H, W] of a colour function, by a naive loop.</summary>
     private static byte[] Planar(int w, int h, Func<int, int, (byte R, byte G, byte B)> pixel)
     {
@@ -107,6 +120,19 @@ public static class ImageBadInputs
             data => AssertPixels(data, [1, 3, 1, 1], [7, 8, 9])),
         BadInput.Valid("png-bytes-named-jpg", Alone("b.jpg", () => SkiaImages.Solid(2, 1, (1, 2, 3))),
             data => AssertPixels(data, [1, 3, 1, 2], [1, 1, 2, 2, 3, 3])),
+        // Formats SkiaSharp cannot write, from committed fixtures (Fixtures/make-fixtures.py says how each was made).
+        BadInput.Valid("jpeg-cmyk", Alone("b.jpg", () => Fixture("cmyk.jpg")),
+            data => AssertPixelsNear(data, [1, 3, 2, 4], Planar(4, 2, (x, y) => x < 2 ? ((byte)255, (byte)0, (byte)0) : ((byte)0, (byte)0, (byte)255)), 8)),
+        BadInput.Valid("jpeg-progressive-gray", Alone("b.jpg", () => Fixture("progressive.jpg")),
+            data => AssertPixelsNear(data, [1, 1, 8, 8], Enumerable.Range(0, 64).Select(i => (byte)(i % 8 < 4 ? 100 : 132)).ToArray(), 3)),
+        BadInput.Valid("bmp-24-bit", Alone("b.bmp", () => Fixture("rgb.bmp")),
+            data => AssertPixels(data, [1, 3, 2, 3], Planar(3, 2, Rgb16Value))),
+        BadInput.Valid("gif-palette", Alone("b.gif", () => Fixture("palette.gif")),
+            data => AssertPixels(data, [1, 3, 2, 3], Planar(3, 2, Rgb16Value))),
+        BadInput.Valid("gif-animated-first-frame", Alone("b.gif", () => Fixture("animated.gif")),
+            data => AssertPixels(data, [1, 3, 2, 2], Planar(2, 2, (_, _) => ((byte)10, (byte)20, (byte)30)))),
+        BadInput.BadImage("gif-truncated", BesideGood("b.gif", () => Head(Fixture("animated.gif"), 0.4))),
+        BadInput.BadImage("bmp-truncated-pixels", BesideGood("b.bmp", () => Head(Fixture("rgb.bmp"), 0.7))),
         BadInput.Valid("symlink-cycle-in-folder", dir =>
         {
             dir.Write("c/a-good.png", GoodPng);

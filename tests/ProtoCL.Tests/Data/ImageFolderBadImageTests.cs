@@ -58,6 +58,54 @@ public class ImageFolderBadImageTests
     }
 
     [Fact]
+    public void Should_ThrowNamingTheFolder_When_AClassFolderCannotBeListed()
+    {
+        // As root a chmod 000 folder still lists, so the EACCES of opendir(3) is simulated through the listing seam,
+        // with the exception .NET raises for it.
+        using var dir = new TempFolder();
+        dir.Write("a/x.png", SkiaImages.GrayPng(2, 2, (_, _) => 5));
+        var locked = Path.GetDirectoryName(dir.Write("b/y.png", SkiaImages.GrayPng(2, 2, (_, _) => 6)))!;
+        DataFiles.ListFolder = (folder, options) => Path.GetFullPath(folder) == Path.GetFullPath(locked)
+            ? throw new UnauthorizedAccessException($"Access to the path '{folder}' is denied.")
+            : DataFiles.DefaultListFolder(folder, options);
+        try
+        {
+            foreach (var policy in new[] { BadImagePolicy.Fail, BadImagePolicy.Skip })
+            {
+                // A whole class folder missing would change the labels, so even Skip refuses.
+                var e = Assert.Throws<DataException>(() => ImageFolderReader.Read(dir.Path, new DataLoadOptions { BadImagePolicy = policy }));
+                Assert.Contains(locked, e.Message);
+                Assert.Contains("permission denied", e.Message);
+                Assert.DoesNotContain('\n', e.Message);
+            }
+        }
+        finally
+        {
+            DataFiles.ListFolder = DataFiles.DefaultListFolder;
+        }
+    }
+
+    [Fact]
+    public void Should_ThrowNamingTheFolder_When_ListingFailsWithAnIoError()
+    {
+        using var dir = new TempFolder();
+        dir.Write("a/x.png", SkiaImages.GrayPng(2, 2, (_, _) => 5));
+        DataFiles.ListFolder = (folder, options) => Path.GetFullPath(folder) == Path.GetFullPath(dir.Path)
+            ? throw new IOException("Input/output error")
+            : DataFiles.DefaultListFolder(folder, options);
+        try
+        {
+            var e = Assert.Throws<DataException>(() => ImageFolderReader.Read(dir.Path));
+            Assert.Contains("Input/output error", e.Message);
+            Assert.Contains("cannot list folder", e.Message);
+        }
+        finally
+        {
+            DataFiles.ListFolder = DataFiles.DefaultListFolder;
+        }
+    }
+
+    [Fact]
     public void Should_RefuseQuicklyWithoutDecoding_When_PngHeaderClaims100Megapixels()
     {
         using var dir = new TempFolder();

@@ -58,4 +58,44 @@ public class ResNetEncoderTests
         var y = bn.forward(x).data<float>().ToArray();
         Assert.Equal(-1, y[0], 2); Assert.Equal(-1, y[1], 2); Assert.Equal(1, y[2], 2); Assert.Equal(1, y[3], 2);
     }
+
+    [Fact]
+    public void Should_MakeAllFloatingStateBf16AndKeepTheRandomStream_When_InferenceCopyIsBuilt()
+    {
+        using var enc = new ResNetEncoder(new EncoderOptions { Arch = Architecture.ResNet18, Width = 4, InChannels = 1, ImageSize = 28, Mlp = true });
+        enc.train();
+        manual_seed(7);
+        var expected = rand(5).data<float>().ToArray();
+        manual_seed(7);
+        using var copy = enc.InferenceCopy(ScalarType.BFloat16);
+        var drawn = rand(5).data<float>().ToArray();
+        Assert.Equal(expected, drawn); // building the copy consumed no random numbers
+
+        Assert.False(copy.training);
+        Assert.True(enc.training);
+        foreach (var (name, t) in copy.state_dict())
+            if (name.EndsWith("num_batches_tracked")) Assert.Equal(ScalarType.Int64, t.dtype);
+            else Assert.Equal(ScalarType.BFloat16, t.dtype);
+        foreach (var (_, t) in enc.state_dict())
+            Assert.NotEqual(ScalarType.BFloat16, t.dtype); // the original keeps its float32 master weights
+    }
+
+    [Fact]
+    public void Should_MatchFloat32Embeddings_When_InferenceCopyRunsInBf16()
+    {
+        using var enc = new ResNetEncoder(new EncoderOptions { Arch = Architecture.ResNet18, Width = 8, InChannels = 1, ImageSize = 28, Mlp = true });
+        // Non-trivial BatchNorm statistics, as after training: a few batches in training mode.
+        manual_seed(3);
+        using (no_grad()) for (int i = 0; i < 3; i++) using (var b = randn(16, 1, 28, 28).mul(2).add(0.5)) enc.forward(b).Dispose();
+        enc.eval();
+        using var x = randn(8, 1, 28, 28);
+        using var copy = enc.InferenceCopy(ScalarType.BFloat16);
+        using var _ = no_grad();
+        using var reference = nn.functional.normalize(enc.forward(x), dim: 1);                                      // [8, 128]
+        using var bf16 = nn.functional.normalize(copy.forward(x.to(ScalarType.BFloat16)).to(ScalarType.Float32), dim: 1); // [8, 128]
+        var cos = (reference * bf16).sum(1).data<float>().ToArray();
+        // bfloat16 keeps 8 significant bits (relative error ~0.4 % per value): cosines stay close to 1.
+        Assert.All(cos, c => Assert.InRange(c, 0.99f, 1.0001f));
+        Assert.Equal(ScalarType.Float32, copy.Features(x.to(ScalarType.BFloat16)).dtype);
+    }
 }

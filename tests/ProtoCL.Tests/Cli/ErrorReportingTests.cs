@@ -1,0 +1,59 @@
+using ProtoCL.Cli;
+using ProtoCL.Data;
+using ProtoCL.Training;
+
+namespace ProtoCL.Tests.Cli;
+
+/// <summary>The exit-code contract (docs/reliability.md): 2 bad input, 3 stopped, 70 internal; always one line on stderr.</summary>
+[Collection("console")]
+public class ErrorReportingTests
+{
+    public static TheoryData<Exception, int> Mapping => new()
+    {
+        { new UserError("bad --lr"), 2 },
+        { new DataException("x.png: truncated"), 2 },
+        { new ArgumentException("K must be at least 2"), 2 },
+        { new FileNotFoundException("no such file"), 2 },
+        { new DirectoryNotFoundException("no such folder"), 2 },
+        { new UnauthorizedAccessException("denied"), 2 },
+        { new IOException("No space left on device"), 2 },
+        { new TrainingDivergedException("epoch 2, step 5: the loss is NaN"), 3 },
+        { new OperationCanceledException(), 3 },
+        { new OutOfMemoryException(), 70 },
+        { new InvalidOperationException("boom"), 70 },
+        { new NullReferenceException(), 70 },
+        { new AggregateException(new UserError("inner")), 2 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Mapping))]
+    public void Should_MapExceptionToDocumentedExitCode_When_Described(Exception e, int expected)
+    {
+        var (code, message) = ErrorReporting.Describe(e);
+        Assert.Equal(expected, code);
+        Assert.DoesNotContain('\n', message);
+        Assert.False(string.IsNullOrWhiteSpace(message));
+    }
+
+    [Fact]
+    public void Should_PrintOneErrorLineAndReturn70_When_BodyThrowsUnexpectedly()
+    {
+        var stderr = new StringWriter();
+        var old = Console.Error;
+        Console.SetError(stderr);
+        int code;
+        try { code = ErrorReporting.Run(() => throw new InvalidOperationException("first line\nsecond line")); }
+        finally { Console.SetError(old); }
+        Assert.Equal(70, code);
+        var lines = stderr.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Single(lines);
+        Assert.Equal("error: internal error (InvalidOperationException): first line second line; please report it", lines[0]);
+    }
+
+    [Fact]
+    public void Should_PassTheBodysExitCodeThrough_When_NothingThrows()
+    {
+        Assert.Equal(0, ErrorReporting.Run(() => 0));
+        Assert.Equal(5, ErrorReporting.Run(() => 5));
+    }
+}
