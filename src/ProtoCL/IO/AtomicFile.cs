@@ -32,6 +32,32 @@ public static class AtomicFile
         }
     }
 
+    /// <summary>
+    /// Deletes the temporary files (<c>.NAME.PID.tmp</c>) that a process killed in the middle of <see cref="Write"/>
+    /// left under <paramref name="folder"/>, when process PID is gone; returns their paths. Targets are never touched.
+    /// </summary>
+    public static IReadOnlyList<string> RemoveStale(string folder)
+    {
+        var removed = new List<string>();
+        if (!Directory.Exists(folder)) return removed;
+        foreach (var file in Directory.EnumerateFiles(folder, ".*.tmp", SearchOption.AllDirectories))
+        {
+            var parts = Path.GetFileName(file).Split('.');  // ["", NAME..., PID, "tmp"]
+            if (parts.Length < 4 || !int.TryParse(parts[^2], out int pid) || IsRunning(pid)) continue;
+            try { File.Delete(file); removed.Add(file); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+        return removed;
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        if (pid == Environment.ProcessId) return true;
+        if (OperatingSystem.IsLinux()) return Directory.Exists($"/proc/{pid}");
+        try { using var p = System.Diagnostics.Process.GetProcessById(pid); return !p.HasExited; }
+        catch (ArgumentException) { return false; }
+        catch (InvalidOperationException) { return false; }
+    }
+
     public static void WriteAllText(string path, string text) =>
         Write(path, s => { var b = System.Text.Encoding.UTF8.GetBytes(text); s.Write(b); });
 

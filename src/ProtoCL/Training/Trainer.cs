@@ -94,6 +94,9 @@ public sealed class Trainer : IDisposable
     {
         if (_run is not null)
         {
+            var stale = AtomicFile.RemoveStale(_run.Path);
+            if (stale.Count > 0)
+                _observer.Message($"removed {stale.Count} unfinished temporary file(s) left by an interrupted write (the files they were replacing are intact)");
             Directory.CreateDirectory(_run.Path);
             AtomicFile.WriteAllText(_run.Config, JsonSerializer.Serialize(new RunConfig(_o, _data.Source, _data.Count, _mean, _std), JsonDefaults.Indented));
             WriteMetrics();

@@ -45,6 +45,68 @@ public class KillResumeTests
         Directory.Delete(root, true);
     }
 
+    /// <summary>Attempts at landing a SIGKILL inside a checkpoint write in <see cref="Should_MatchUninterruptedRun_When_KilledDuringEStepAndDuringCheckpointWrite"/>.</summary>
+    public const int CheckpointWriteAttempts = 3;
+
+    [Fact]
+    public void Should_MatchUninterruptedRun_When_KilledDuringEStepAndDuringCheckpointWrite()
+    {
+        var root = Training.TinyRun.TempDir();
+        string reference = Path.Combine(root, "ref"), cut = Path.Combine(root, "cut");
+        var r = CliProcess.Run(600, [.. Args, "--out", reference]);
+        Assert.True(r.Code == 0, r.Output);
+        var ckpt = Path.Combine(cut, "checkpoint.pcl");
+
+        // 1. During an E-step: the first progress line of epoch 2's E-step is printed after its first feature batch,
+        //    with the rest of the features and k-means still to run.
+        using (var p = CliProcess.Start([.. Args, "--out", cut]))
+        {
+            p.BeginErrorReadLine();
+            string? line;
+            while ((line = p.StandardOutput.ReadLine()) is not null && !line.StartsWith("epoch 2/4 E-step", StringComparison.Ordinal)) { }
+            Assert.NotNull(line);
+            p.Kill(entireProcessTree: true);
+            p.WaitForExit();
+            Assert.Equal(1, ProtoCL.Training.Checkpoint.ReadMeta(ckpt).Epoch); // epoch 1's checkpoint, whole
+        }
+
+        // 2. During a checkpoint write: inotify reports the temporary file as soon as it is created, and the kill
+        //    follows within milliseconds, while the ~10 MB checkpoint is still being written and flushed. A kill
+        //    that lands there leaves the temporary file behind (the write never reached its rename).
+        int midWrite = 0;
+        for (int attempt = 0; attempt < CheckpointWriteAttempts && midWrite == 0; attempt++)
+        {
+            int before = ProtoCL.Training.Checkpoint.ReadMeta(ckpt).Epoch;
+            using var created = new ManualResetEventSlim();
+            using var watcher = new FileSystemWatcher(cut, ".checkpoint.pcl.*.tmp") { EnableRaisingEvents = true };
+            watcher.Created += (_, _) => created.Set();
+            using var p = CliProcess.Start([.. Args, "--out", cut, "--resume"]);
+            p.BeginOutputReadLine();
+            p.BeginErrorReadLine();
+            while (!created.Wait(20) && !p.HasExited) { }
+            if (p.HasExited) break; // the run finished: no checkpoint write left to hit
+            p.Kill(entireProcessTree: true);
+            p.WaitForExit();
+            if (Directory.GetFiles(cut, ".checkpoint.pcl.*.tmp").Length > 0)
+            {
+                midWrite++;
+                Assert.Equal(before, ProtoCL.Training.Checkpoint.ReadMeta(ckpt).Epoch); // the previous checkpoint, untouched
+            }
+            else
+            {
+                Assert.InRange(ProtoCL.Training.Checkpoint.ReadMeta(ckpt).Epoch, before, before + 1);
+            }
+        }
+        Assert.True(midWrite >= 1, "no kill landed inside a checkpoint write");
+
+        var last = CliProcess.Run(600, [.. Args, "--out", cut, "--resume"]);
+        Assert.True(last.Code == 0, last.Output);
+        Assert.Contains("unfinished temporary file", last.Output);
+        Assert.Empty(Directory.GetFiles(cut, "*.tmp", SearchOption.AllDirectories));
+        Assert.Equal(Losses(reference), Losses(cut));
+        Directory.Delete(root, true);
+    }
+
     [Fact]
     public void Should_WriteMidEpochCheckpointAndResumeExactly_When_Interrupted()
     {

@@ -1,0 +1,43 @@
+using ProtoCL.IO;
+
+namespace ProtoCL.Tests.IO;
+
+public class AtomicFileTests
+{
+    [Fact]
+    public void Should_RemoveOnlyTempFilesOfDeadProcesses_When_CleaningARunFolder()
+    {
+        var dir = Training.TinyRun.TempDir();
+        // 999999999 is above Linux's largest pid (2^22), so no process has it.
+        string Write(string rel, string text = "x") { var p = Path.Combine(dir, rel); Directory.CreateDirectory(Path.GetDirectoryName(p)!); File.WriteAllText(p, text); return p; }
+        var deadCheckpoint = Write(".checkpoint.pcl.999999999.tmp");
+        var deadClusters = Write("clusters/epoch-0002/.assignments_0.npy.999999999.tmp");
+        var ours = Write($".metrics.jsonl.{Environment.ProcessId}.tmp");
+        var target = Write("checkpoint.pcl", "intact");
+        var notOurs = Write(".editor-swap.tmp");
+        var noPid = Write(".checkpoint.pcl.abc.tmp");
+
+        var removed = AtomicFile.RemoveStale(dir);
+
+        Assert.Equal(new[] { deadCheckpoint, deadClusters }.Order(), removed.Order());
+        Assert.False(File.Exists(deadCheckpoint));
+        Assert.False(File.Exists(deadClusters));
+        Assert.True(File.Exists(ours));
+        Assert.True(File.Exists(notOurs));
+        Assert.True(File.Exists(noPid));
+        Assert.Equal("intact", File.ReadAllText(target));
+        Directory.Delete(dir, true);
+    }
+
+    [Fact]
+    public void Should_LeaveOldFileAndNoTemp_When_WriteThrows()
+    {
+        var dir = Training.TinyRun.TempDir();
+        var path = Path.Combine(dir, "f.txt");
+        File.WriteAllText(path, "old");
+        Assert.Throws<InvalidOperationException>(() => AtomicFile.Write(path, s => { s.Write("new, half"u8); throw new InvalidOperationException("fail"); }));
+        Assert.Equal("old", File.ReadAllText(path));
+        Assert.Equal(new[] { path }, Directory.GetFiles(dir));
+        Directory.Delete(dir, true);
+    }
+}
