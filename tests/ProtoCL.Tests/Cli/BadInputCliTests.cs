@@ -45,4 +45,45 @@ public class BadInputCliTests
         Assert.Equal("precious\n", File.ReadAllText(Path.Combine(dir, "metrics.jsonl")));
         Directory.Delete(dir, true);
     }
+
+    [Fact]
+    public void Should_RefuseAndKeepFiles_When_ResumingARunWhoseConfigIsCorrupt()
+    {
+        var dir = Training.TinyRun.TempDir();
+        File.WriteAllText(Path.Combine(dir, "config.json"), "{ \"method\": ");
+        File.WriteAllText(Path.Combine(dir, "metrics.jsonl"), "precious\n");
+        AssertCleanFailure(CliProcess.Run(120, "train", "--limit", "200", "--out", dir, "--resume"), "not a readable ProtoCL config");
+        Assert.Equal("{ \"method\": ", File.ReadAllText(Path.Combine(dir, "config.json")));
+        Assert.Equal("precious\n", File.ReadAllText(Path.Combine(dir, "metrics.jsonl")));
+        Directory.Delete(dir, true);
+    }
+
+    [Fact]
+    public void Should_KeepTheOldRun_When_ForceIsGivenButTheDataCannotBeLoaded()
+    {
+        // --force replaces a run only once the new data and settings have passed their checks.
+        var dir = Training.TinyRun.TempDir();
+        File.WriteAllText(Path.Combine(dir, "metrics.jsonl"), "precious\n");
+        AssertCleanFailure(CliProcess.Run(120, "train", "--data", "/nonexistent/x-images-idx3-ubyte.gz", "--out", dir, "--force"), "no such file");
+        AssertCleanFailure(CliProcess.Run(120, "train", "--limit", "100", "--epochs", "-3", "--out", dir, "--force"), "--epochs");
+        Assert.Equal("precious\n", File.ReadAllText(Path.Combine(dir, "metrics.jsonl")));
+        Directory.Delete(dir, true);
+    }
+
+    [Fact]
+    public void Should_WarnWithTheCount_When_SkippingUnreadableImages()
+    {
+        var dir = Training.TinyRun.TempDir();
+        for (int i = 0; i < 40; i++)
+            File.WriteAllBytes(Path.Combine(Directory.CreateDirectory(Path.Combine(dir, "data", i % 2 == 0 ? "a" : "b")).FullName, $"{i:D2}.png"),
+                Data.SkiaImages.GrayPng(8, 8, (x, y) => (byte)(x * 16 + i)));
+        File.WriteAllText(Path.Combine(dir, "data", "a", "broken.png"), "not a png");
+        File.WriteAllBytes(Path.Combine(dir, "data", "b", "empty.jpg"), []);
+        var r = CliProcess.Run(300, "train", "--data", Path.Combine(dir, "data"), "--on-bad-image", "skip", "--width", "4", "--arch", "resnet18",
+            "--batch-size", "16", "--queue", "16", "--epochs", "1", "--warmup-epochs", "1", "--method", "moco", "--threads", "2", "--out", Path.Combine(dir, "run"));
+        Assert.True(r.Code == 0, r.Output);
+        Assert.Contains("warning: skipped 2 unreadable image(s)", r.Output);
+        Assert.Contains("on 40 images", r.Output);
+        Directory.Delete(dir, true);
+    }
 }

@@ -34,4 +34,45 @@ public class TrainingOptionsValidatorTests
     [Fact]
     public void Should_IgnoreClusters_When_MethodHasNoPrototypes() =>
         Assert.DoesNotContain(TrainingOptionsValidator.Validate(new TrainingOptions { Method = Method.Moco, Clusters = [] }, 1000), e => e.Contains("clusters"));
+
+    public static TheoryData<string, TrainingOptions> OneBadSetting => new()
+    {
+        { "--lr", new TrainingOptions { LearningRate = double.NaN } },
+        { "SGD momentum", new TrainingOptions { SgdMomentum = 1.0 } },
+        { "weight decay", new TrainingOptions { WeightDecay = -1e-4 } },
+        { "--temperature", new TrainingOptions { Temperature = 11 } },
+        { "encoder momentum", new TrainingOptions { EncoderMomentum = 1.5 } },
+        { "--threads", new TrainingOptions { Threads = 0 } },
+        { "--width", new TrainingOptions { Encoder = new() { Width = 0 } } },
+        { "embedding size", new TrainingOptions { Encoder = new() { Dim = 1 } } },
+        { "--limit", new TrainingOptions { Limit = 0 } },
+        { "crop scale", new TrainingOptions { Augmentation = new() { CropScaleMin = 0.9, CropScaleMax = 0.5 } } },
+        { "crop scale", new TrainingOptions { Augmentation = new() { CropScaleMin = 0 } } },
+        { "--queue", new TrainingOptions { QueueSize = 0 } },
+        { "repeated K", new TrainingOptions { Clusters = [100, 200, 100] } },
+        { "at least 2", new TrainingOptions { Clusters = [1, 200] } },
+        { "at least one K", new TrainingOptions { Clusters = [] } },
+        { "k-means iterations", new TrainingOptions { KMeansIterations = 0 } },
+        { "k-means restarts", new TrainingOptions { KMeansRestarts = 0 } },
+    };
+
+    [Theory]
+    [MemberData(nameof(OneBadSetting))]
+    public void Should_ReportExactlyTheBadSetting_When_OneSettingIsOutOfRange(string fragment, TrainingOptions options)
+    {
+        var errors = TrainingOptionsValidator.Validate(options, 1_281_167);
+        Assert.Contains(fragment, Assert.Single(errors));
+        Assert.Throws<ArgumentException>(() => TrainingOptionsValidator.ThrowIfInvalid(options));
+    }
+
+    [Fact]
+    public void Should_NotRequireAQueue_When_MethodIsSimclr() =>
+        Assert.Empty(TrainingOptionsValidator.Validate(new TrainingOptions { Method = Method.Simclr, QueueSize = 0 }, 1_281_167));
+
+    [Fact]
+    public void Should_ListEveryProblem_When_SeveralSettingsAreWrong()
+    {
+        var errors = TrainingOptionsValidator.Validate(new TrainingOptions { Epochs = 0, WarmupEpochs = 0, LearningRate = -1, Threads = 0 });
+        Assert.Equal(3, errors.Count);
+    }
 }
