@@ -34,6 +34,27 @@ public sealed class ConvLayer : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x) // [N, Cin, H, W] -> [N, Cout, H', W']
     {
         var w = x.dtype == weight.dtype ? weight : weight.to(x.dtype);
-        return nn.functional.conv2d(x, w, strides: [_stride, _stride], padding: [_padding, _padding]);
+        var b = bias is null ? null : x.dtype == bias.dtype ? bias : bias.to(x.dtype);
+        return nn.functional.conv2d(x, w, b, strides: [_stride, _stride], padding: [_padding, _padding]);
+    }
+
+    /// <summary>Bias created by <see cref="FoldBatchNorm"/>; absent otherwise (torchvision's convolutions have none).
+    /// Named like its parameter so that <c>Module.to</c> replaces the field too.</summary>
+    public Parameter? bias;
+
+    /// <summary>
+    /// For inference copies only: folds the eval-mode BatchNorm that follows this convolution into it
+    /// (w' = w * s, b = beta - mean * s with s = gamma / sqrt(var + eps), per output channel) and makes
+    /// <paramref name="bn"/> an identity, saving one pass over the activations per layer.
+    /// </summary>
+    public void FoldBatchNorm(SplitBatchNorm2d bn)
+    {
+        using var _ = no_grad();
+        using var scope = NewDisposeScope();
+        var scale = bn.weight.div(bn.running_var.add(bn.Eps).sqrt());       // [Cout]
+        weight.mul_(scale.view(-1, 1, 1, 1));                                // [Cout, Cin, k, k]
+        bias = nn.Parameter(bn.bias.sub(bn.running_mean.mul(scale)).MoveToOuterDisposeScope(), requires_grad: false); // [Cout]
+        register_parameter("bias", bias);
+        bn.BecomeIdentity();
     }
 }

@@ -86,9 +86,25 @@ public sealed class ResNetEncoder : nn.Module<Tensor, Tensor>
         return y.mean([2, 3]).MoveToOuterDisposeScope();           // [N, FeatureDim]
     }
 
+    /// <summary>Folds every BatchNorm into the convolution before it (torchvision names: convN -> bnN, downsample.0 -> downsample.1).</summary>
+    private void FoldBatchNorms()
+    {
+        var modules = named_modules().ToDictionary(m => m.name, m => m.module);
+        foreach (var (name, module) in modules)
+        {
+            if (module is not ConvLayer conv) continue;
+            var bnName = name.EndsWith("downsample.0", StringComparison.Ordinal)
+                ? name[..^1] + "1"
+                : System.Text.RegularExpressions.Regex.Replace(name, @"conv(\d)$", "bn$1");
+            if (modules.GetValueOrDefault(bnName) is SplitBatchNorm2d bn) conv.FoldBatchNorm(bn);
+            else throw new InvalidOperationException($"no BatchNorm after convolution {name} to fold");
+        }
+    }
+
     /// <summary>
     /// An eval-mode copy whose parameters and BatchNorm statistics are all <paramref name="dtype"/>, for inference only
-    /// (the bf16 E-step: BatchNorm, pooling and the head then run in bfloat16 too, with no casts between layers).
+    /// (the bf16 E-step: pooling and the head then run in bfloat16 too, with no casts between layers). Every BatchNorm
+    /// is folded into the convolution before it, in float32 before the cast.
     /// Building it leaves the global random generator where it was, so a run's random stream does not depend on it.
     /// </summary>
     public ResNetEncoder InferenceCopy(ScalarType dtype)
@@ -100,6 +116,8 @@ public sealed class ResNetEncoder : nn.Module<Tensor, Tensor>
         finally { random.set_rng_state(rng); rng.Dispose(); }
         var source = state_dict();
         foreach (var (name, value) in copy.state_dict()) value.copy_(source[name]);
+        copy.eval();
+        copy.FoldBatchNorms();
         copy.to(dtype);
         copy.eval();
         return copy;

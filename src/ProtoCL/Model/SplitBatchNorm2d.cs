@@ -25,6 +25,14 @@ public sealed class SplitBatchNorm2d : nn.Module<Tensor, Tensor>
     public Tensor running_var;
     public Tensor num_batches_tracked;
 
+    /// <summary>The epsilon added to the variance.</summary>
+    public double Eps => _eps;
+
+    /// <summary>True once folded into the preceding convolution (<see cref="ConvLayer.FoldBatchNorm"/>): the layer passes its input through.</summary>
+    public bool IsIdentity { get; private set; }
+
+    internal void BecomeIdentity() => IsIdentity = true;
+
     /// <summary>Number of groups the training batch is split into (1 = plain BatchNorm).</summary>
     public int Groups { get; set; }
 
@@ -44,6 +52,7 @@ public sealed class SplitBatchNorm2d : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor x) // x: [N, C, H, W]
     {
+        if (IsIdentity) return x.alias(); // a new handle: callers (Sequential) may dispose what they pass in
         int g = Groups;
         if (!training || g <= 1 || x.shape[0] % g != 0 || x.shape[0] / g < 2)
         {

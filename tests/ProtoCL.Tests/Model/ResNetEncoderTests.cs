@@ -76,6 +76,11 @@ public class ResNetEncoderTests
         foreach (var (name, t) in copy.state_dict())
             if (name.EndsWith("num_batches_tracked")) Assert.Equal(ScalarType.Int64, t.dtype);
             else Assert.Equal(ScalarType.BFloat16, t.dtype);
+        // The layers' own fields follow the cast (no per-call weight casts left in the copy).
+        foreach (var m in copy.modules().OfType<ConvLayer>()) Assert.Equal(ScalarType.BFloat16, m.weight.dtype);
+        // Every BatchNorm was folded: 20 in ResNet-18 (stem 1, 8 blocks x 2, 3 downsamples), each conv gained a bias.
+        Assert.Equal(20, copy.modules().OfType<SplitBatchNorm2d>().Count(bn => bn.IsIdentity));
+        Assert.Equal(20, copy.state_dict().Keys.Count(k => k.EndsWith("conv1.bias") || k.EndsWith("conv2.bias") || k.EndsWith("downsample.0.bias")));
         foreach (var (_, t) in enc.state_dict())
             Assert.NotEqual(ScalarType.BFloat16, t.dtype); // the original keeps its float32 master weights
     }
@@ -97,5 +102,29 @@ public class ResNetEncoderTests
         // bfloat16 keeps 8 significant bits (relative error ~0.4 % per value): cosines stay close to 1.
         Assert.All(cos, c => Assert.InRange(c, 0.99f, 1.0001f));
         Assert.Equal(ScalarType.Float32, copy.Features(x.to(ScalarType.BFloat16)).dtype);
+    }
+
+    [Theory]
+    [InlineData(Architecture.ResNet18)]
+    [InlineData(Architecture.ResNet50)]
+    public void Should_EqualTheUnfoldedEncoder_When_BatchNormsAreFoldedInFloat32(Architecture arch)
+    {
+        using var enc = new ResNetEncoder(new EncoderOptions { Arch = arch, Width = 4, InChannels = 3, ImageSize = 32, Dim = 16 });
+        manual_seed(5);
+        // Non-trivial statistics and affine parameters, as after training.
+        using (no_grad())
+        {
+            for (int i = 0; i < 3; i++) using (var b = randn(8, 3, 32, 32).mul(3).add(1)) enc.forward(b).Dispose();
+            foreach (var bn in enc.modules().OfType<SplitBatchNorm2d>()) { bn.weight.uniform_(0.5, 1.5); bn.bias.uniform_(-0.3, 0.3); }
+        }
+        enc.eval();
+        using var x = randn(4, 3, 32, 32);
+        using var copy = enc.InferenceCopy(ScalarType.Float32);
+        using var _ = no_grad();
+        using var expected = enc.forward(x);     // conv -> BatchNorm(eval) -> ..., [4, 16]
+        using var folded = copy.forward(x);      // conv with folded scale and bias, [4, 16]
+        float scale = expected.abs().max().item<float>();
+        float diff = (expected - folded).abs().max().item<float>();
+        Assert.True(diff <= 1e-4f * Math.Max(1f, scale), $"max difference {diff} (scale {scale})");
     }
 }
