@@ -146,7 +146,7 @@ public sealed class Trainer : IDisposable
         else if (protoEpoch)
         {
             var sw = Stopwatch.StartNew();
-            clusters = RunEStep(epoch, out featureSeconds, warnings);
+            clusters = RunEStep(epoch, out featureSeconds, warnings, cancel);
             estepSeconds = sw.Elapsed.TotalSeconds;
             kmeansSeconds = clusters.Levels.Sum(l => l.KMeansSeconds);
             phiSeconds = clusters.Levels.Sum(l => l.PhiSeconds);
@@ -170,18 +170,28 @@ public sealed class Trainer : IDisposable
         }
     }
 
-    private ClusterResult RunEStep(int epoch, out double featureSeconds, List<string> warnings)
+    /// <summary>The E-step. A cancellation is honoured between feature batches and k-means steps: nothing of this
+    /// epoch has been saved yet, so the previous epoch's checkpoint stands and a resume redoes the E-step exactly.</summary>
+    private ClusterResult RunEStep(int epoch, out double featureSeconds, List<string> warnings, CancellationToken cancel)
     {
         var sw = Stopwatch.StartNew();
         var source = KeyEncoder ?? Encoder; // PCL: momentum encoder; PCL-SimCLR: the encoder itself
         using var features = FeatureExtractor.Extract(source, _data, _augmenter, FeatureKind.Embedding, _o.FeatureBatchSize,
-            (done, total) => _observer.Progress($"epoch {epoch + 1}/{_o.Epochs} E-step features", done, total), ComputeType);
+            (done, total) =>
+            {
+                cancel.ThrowIfCancellationRequested();
+                _observer.Progress($"epoch {epoch + 1}/{_o.Epochs} E-step features", done, total);
+            }, ComputeType);
         featureSeconds = sw.Elapsed.TotalSeconds;
         if (!isfinite(features).all().item<bool>())
             throw new TrainingDivergedException($"epoch {epoch + 1}: E-step features contain NaN or infinity; the last good checkpoint is kept");
         var kmeans = new KMeansOptions { Iterations = _o.KMeansIterations, Restarts = _o.KMeansRestarts };
         var result = EStep.Cluster(features, _o.Clusters, _o.Temperature, kmeans,
-            (stage, done, total) => _observer.Progress($"epoch {epoch + 1}/{_o.Epochs} {stage}", done, total));
+            (stage, done, total) =>
+            {
+                cancel.ThrowIfCancellationRequested();
+                _observer.Progress($"epoch {epoch + 1}/{_o.Epochs} {stage}", done, total);
+            });
         foreach (var level in result.Levels)
         {
             warnings.AddRange(level.Warnings.Select(w => $"K={level.K}: {w}"));

@@ -57,6 +57,30 @@ public class TrainerTests
         Directory.Delete(b, true);
     }
 
+    [Theory]
+    [InlineData("E-step features")]
+    [InlineData("level 1 (K")]
+    public void Should_StopInsideTheEStepAndResumeExactly_When_CancelledThere(string stage)
+    {
+        var a = TinyRun.TempDir();
+        var b = TinyRun.TempDir();
+        using var data = TinyRun.Data();
+        using (var t = new Trainer(TinyRun.Options(epochs: 3), data, new RunDirectory(a))) t.Run();
+        using var stop = new CancellationTokenSource();
+        var observer = new CancelAtStage("epoch 3/3 " + stage, stop);
+        using (var t = new Trainer(TinyRun.Options(epochs: 3), data, new RunDirectory(b), observer: observer))
+            Assert.Throws<OperationCanceledException>(() => t.Run(stop.Token));
+        Assert.True(observer.Fired);
+        Assert.Equal(2, Checkpoint.ReadMeta(Path.Combine(b, "checkpoint.pcl")).Epoch);       // epoch 2's checkpoint stands
+        Assert.False(Directory.Exists(new RunDirectory(b).ClustersOfEpoch(3)));             // nothing of epoch 3 was saved
+        using (var t = new Trainer(TinyRun.Options(epochs: 3), data, new RunDirectory(b), resume: true)) t.Run();
+        var full = File.ReadAllLines(Path.Combine(a, "metrics.jsonl")).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("loss").GetDouble());
+        var resumed = File.ReadAllLines(Path.Combine(b, "metrics.jsonl")).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("loss").GetDouble());
+        Assert.Equal(full, resumed);
+        Directory.Delete(a, true);
+        Directory.Delete(b, true);
+    }
+
     [Fact]
     public void Should_StopWithEpochAndStep_When_LossBecomesNaN()
     {
@@ -133,6 +157,18 @@ public class TrainerTests
 }
 
 /// <summary>Requests cancellation once the given epoch has finished.</summary>
+/// <summary>Cancels the first time a progress stage starting with <c>prefix</c> reports (the user's Ctrl-C at that moment).</summary>
+internal sealed class CancelAtStage(string prefix, CancellationTokenSource cts) : ITrainingObserver
+{
+    public bool Fired { get; private set; }
+    public void Progress(string stage, long done, long total, string? detail = null)
+    {
+        if (!Fired && stage.StartsWith(prefix, StringComparison.Ordinal)) { Fired = true; cts.Cancel(); }
+    }
+    public void EpochFinished(EpochMetrics metrics) { }
+    public void Message(string text) { }
+}
+
 internal sealed class StopAfter(int epoch, CancellationTokenSource cts) : ITrainingObserver
 {
     public void Progress(string stage, long done, long total, string? detail = null) { }
