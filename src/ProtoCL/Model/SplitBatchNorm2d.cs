@@ -57,16 +57,16 @@ public sealed class SplitBatchNorm2d : nn.Module<Tensor, Tensor>
         if (!training || g <= 1 || x.shape[0] % g != 0 || x.shape[0] / g < 2)
         {
             if (training) using (no_grad()) num_batches_tracked.add_(1);
-            if (x.dtype == weight.dtype) return F.batch_norm(x, running_mean, running_var, weight, bias, training, _momentum, _eps);
-            using var s = NewDisposeScope();
-            return F.batch_norm(x.to(weight.dtype), running_mean, running_var, weight, bias, training, _momentum, _eps).to(x.dtype).MoveToOuterDisposeScope();
+            // bfloat16 activations with float32 parameters and statistics: libtorch's CPU batch norm takes the mixed
+            // types directly (statistics accumulated in float32), so no casts of the activations are needed.
+            return F.batch_norm(x, running_mean, running_var, weight, bias, training, _momentum, _eps);
         }
         using var scope = NewDisposeScope();
         long n = x.shape[0], c = _features, h = x.shape[2], w = x.shape[3];
         var rm = running_mean.repeat(g);                                   // [G*C]
         var rv = running_var.repeat(g);                                    // [G*C]
-        var grouped = x.to(weight.dtype).view(n / g, c * g, h, w);        // [N/G, G*C, H, W]: sample i*G+j -> group j
-        var y = F.batch_norm(grouped, rm, rv, weight.repeat(g), bias.repeat(g), true, _momentum, _eps).to(x.dtype);
+        var grouped = x.view(n / g, c * g, h, w);                         // [N/G, G*C, H, W]: sample i*G+j -> group j
+        var y = F.batch_norm(grouped, rm, rv, weight.repeat(g), bias.repeat(g), true, _momentum, _eps); // [N/G, G*C, H, W], x's dtype
         using (no_grad())
         {
             running_mean.copy_(rm.view(g, c).mean([0]));                   // [C]
