@@ -119,7 +119,6 @@ public sealed class ResNetEncoder : nn.Module<Tensor, Tensor>
         copy.eval();
         copy.FoldBatchNorms();
         copy.to(dtype);
-        copy.eval();
         return copy;
     }
 

@@ -174,24 +174,21 @@ public sealed class Trainer : IDisposable
     /// epoch has been saved yet, so the previous epoch's checkpoint stands and a resume redoes the E-step exactly.</summary>
     private ClusterResult RunEStep(int epoch, out double featureSeconds, List<string> warnings, CancellationToken cancel)
     {
+        void Progress(string stage, long done, long total)
+        {
+            cancel.ThrowIfCancellationRequested();
+            _observer.Progress($"epoch {epoch + 1}/{_o.Epochs} {stage}", done, total);
+        }
         var sw = Stopwatch.StartNew();
         var source = KeyEncoder ?? Encoder; // PCL: momentum encoder; PCL-SimCLR: the encoder itself
         using var features = FeatureExtractor.Extract(source, _data, _augmenter, FeatureKind.Embedding, _o.FeatureBatchSize,
-            (done, total) =>
-            {
-                cancel.ThrowIfCancellationRequested();
-                _observer.Progress($"epoch {epoch + 1}/{_o.Epochs} E-step features", done, total);
-            }, ComputeType);
+            (done, total) => Progress("E-step features", done, total), ComputeType);
         featureSeconds = sw.Elapsed.TotalSeconds;
         if (!isfinite(features).all().item<bool>())
             throw new TrainingDivergedException($"epoch {epoch + 1}: E-step features contain NaN or infinity; the last good checkpoint is kept");
         var kmeans = new KMeansOptions { Iterations = _o.KMeansIterations, Restarts = _o.KMeansRestarts };
         var result = EStep.Cluster(features, _o.Clusters, _o.Temperature, kmeans,
-            (stage, done, total) =>
-            {
-                cancel.ThrowIfCancellationRequested();
-                _observer.Progress($"epoch {epoch + 1}/{_o.Epochs} {stage}", done, total);
-            });
+            (stage, done, total) => Progress(stage, done, total));
         foreach (var level in result.Levels)
         {
             warnings.AddRange(level.Warnings.Select(w => $"K={level.K}: {w}"));

@@ -57,6 +57,16 @@ public class ImageFolderBadImageTests
         }
     }
 
+    /// <summary>Runs <paramref name="body"/> with listing <paramref name="failing"/> throwing <paramref name="error"/>, then restores the seam.</summary>
+    private static void WhenListingFails(string failing, Func<string, Exception> error, Action body)
+    {
+        DataFiles.ListFolder = (folder, options) => Path.GetFullPath(folder) == Path.GetFullPath(failing)
+            ? throw error(folder)
+            : DataFiles.DefaultListFolder(folder, options);
+        try { body(); }
+        finally { DataFiles.ListFolder = DataFiles.DefaultListFolder; }
+    }
+
     [Fact]
     public void Should_ThrowNamingTheFolder_When_AClassFolderCannotBeListed()
     {
@@ -65,10 +75,7 @@ public class ImageFolderBadImageTests
         using var dir = new TempFolder();
         dir.Write("a/x.png", SkiaImages.GrayPng(2, 2, (_, _) => 5));
         var locked = Path.GetDirectoryName(dir.Write("b/y.png", SkiaImages.GrayPng(2, 2, (_, _) => 6)))!;
-        DataFiles.ListFolder = (folder, options) => Path.GetFullPath(folder) == Path.GetFullPath(locked)
-            ? throw new UnauthorizedAccessException($"Access to the path '{folder}' is denied.")
-            : DataFiles.DefaultListFolder(folder, options);
-        try
+        WhenListingFails(locked, folder => new UnauthorizedAccessException($"Access to the path '{folder}' is denied."), () =>
         {
             foreach (var policy in new[] { BadImagePolicy.Fail, BadImagePolicy.Skip })
             {
@@ -78,11 +85,7 @@ public class ImageFolderBadImageTests
                 Assert.Contains("permission denied", e.Message);
                 Assert.DoesNotContain('\n', e.Message);
             }
-        }
-        finally
-        {
-            DataFiles.ListFolder = DataFiles.DefaultListFolder;
-        }
+        });
     }
 
     [Fact]
@@ -90,19 +93,12 @@ public class ImageFolderBadImageTests
     {
         using var dir = new TempFolder();
         dir.Write("a/x.png", SkiaImages.GrayPng(2, 2, (_, _) => 5));
-        DataFiles.ListFolder = (folder, options) => Path.GetFullPath(folder) == Path.GetFullPath(dir.Path)
-            ? throw new IOException("Input/output error")
-            : DataFiles.DefaultListFolder(folder, options);
-        try
+        WhenListingFails(dir.Path, _ => new IOException("Input/output error"), () =>
         {
             var e = Assert.Throws<DataException>(() => ImageFolderReader.Read(dir.Path));
             Assert.Contains("Input/output error", e.Message);
             Assert.Contains("cannot list folder", e.Message);
-        }
-        finally
-        {
-            DataFiles.ListFolder = DataFiles.DefaultListFolder;
-        }
+        });
     }
 
     [Fact]
