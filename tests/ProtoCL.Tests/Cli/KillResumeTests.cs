@@ -1,4 +1,3 @@
-using System.Text.Json;
 
 namespace ProtoCL.Tests.Cli;
 
@@ -13,16 +12,22 @@ public class KillResumeTests
     /// <summary>Kills survived by <see cref="Should_MatchUninterruptedRun_When_KilledRepeatedlyAndResumed"/> (docs/reliability.md cites it).</summary>
     public const int Kills = 4;
 
-    private static double[] Losses(string dir) =>
-        File.ReadAllLines(Path.Combine(dir, "metrics.jsonl")).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("loss").GetDouble()).ToArray();
+    private static double[] Losses(string dir) => Training.TinyRun.Losses(dir);
 
-    [Fact]
-    public void Should_MatchUninterruptedRun_When_KilledRepeatedlyAndResumed()
+    /// <summary>A temp root with an uninterrupted reference run of <see cref="Args"/> in ref/, and the path cut/ for the interrupted one.</summary>
+    private static (string Root, string Reference, string Cut) WithReferenceRun()
     {
         var root = Training.TinyRun.TempDir();
         string reference = Path.Combine(root, "ref"), cut = Path.Combine(root, "cut");
         var r = CliProcess.Run(600, [.. Args, "--out", reference]);
         Assert.True(r.Code == 0, r.Output);
+        return (root, reference, cut);
+    }
+
+    [Fact]
+    public void Should_MatchUninterruptedRun_When_KilledRepeatedlyAndResumed()
+    {
+        var (root, reference, cut) = WithReferenceRun();
 
         // Kill moments spread over start-up, the first epochs, E-steps and checkpoint writes (seconds after start).
         var rng = new Random(7);
@@ -51,10 +56,7 @@ public class KillResumeTests
     [Fact]
     public void Should_MatchUninterruptedRun_When_KilledDuringEStepAndDuringCheckpointWrite()
     {
-        var root = Training.TinyRun.TempDir();
-        string reference = Path.Combine(root, "ref"), cut = Path.Combine(root, "cut");
-        var r = CliProcess.Run(600, [.. Args, "--out", reference]);
-        Assert.True(r.Code == 0, r.Output);
+        var (root, reference, cut) = WithReferenceRun();
         var ckpt = Path.Combine(cut, "checkpoint.pcl");
 
         // 1. During an E-step: the first progress line of epoch 2's E-step is printed after its first feature batch,

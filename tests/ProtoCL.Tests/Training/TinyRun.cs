@@ -25,6 +25,11 @@ internal static class TinyRun
 
     public static ImageDataset Data(int n = 320) => DatasetLoader.LoadEmbedded(n);
 
+    /// <summary>The "loss" of every epoch in a run folder's metrics.jsonl, read independently of the trainer's own types.</summary>
+    public static double[] Losses(string runDir) =>
+        File.ReadAllLines(Path.Combine(runDir, "metrics.jsonl"))
+            .Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement.GetProperty("loss").GetDouble()).ToArray();
+
     public static string TempDir()
     {
         var dir = Path.Combine(Path.GetTempPath(), "protocl-test-" + Guid.NewGuid().ToString("N")[..8]);
