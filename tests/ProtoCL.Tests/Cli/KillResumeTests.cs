@@ -1,4 +1,3 @@
-
 namespace ProtoCL.Tests.Cli;
 
 /// <summary>SIGKILL a real training process at several moments, resume, and compare with an uninterrupted run.</summary>
