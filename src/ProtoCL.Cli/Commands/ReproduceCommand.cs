@@ -25,6 +25,8 @@ public sealed class ReproduceSettings : CommandSettings
     [CommandOption("--arch <NAME>")] public string? Arch { get; set; }
     [CommandOption("--temperature <TAU>")] public double? Temperature { get; set; }
     [CommandOption("--mlp")] [Description("MLP projection head (v2).")] public bool? Mlp { get; set; }
+    [CommandOption("--symmetric")] [Description("Each view is the query once (MoCo's CIFAR demo); paper: one query view.")] public bool? Symmetric { get; set; }
+    [CommandOption("--moco-momentum <M>")] [Description("Momentum encoder coefficient m (paper: 0.999; small preset: 0.99).")] public double? MocoMomentum { get; set; }
     [CommandOption("--aug <V>")] [Description("v1 or v2 augmentation.")] public string? Aug { get; set; }
     [CommandOption("--crop-min <S>")] [Description("Smallest random-crop area as a fraction of the image (paper: 0.2).")] public double? CropMin { get; set; }
     [CommandOption("--precision <P>")] [Description("fp32 (default) or bf16 (needs AVX-512 BF16).")] public string? Precision { get; set; }
@@ -44,7 +46,7 @@ public sealed class ReproduceCommand : Command<ReproduceSettings>
         var budget = new TrainSettings
         {
             Epochs = s.Epochs, WarmupEpochs = s.WarmupEpochs, BatchSize = s.BatchSize, Lr = s.Lr, Queue = s.Queue, Clusters = s.Clusters,
-            Width = s.Width, Arch = s.Arch, Temperature = s.Temperature, Mlp = s.Mlp, Aug = s.Aug, CropMin = s.CropMin, Precision = s.Precision, Limit = s.Limit, Threads = s.Threads, Seed = s.Seed,
+            Width = s.Width, Arch = s.Arch, Temperature = s.Temperature, Mlp = s.Mlp, Symmetric = s.Symmetric, MocoMomentum = s.MocoMomentum, Aug = s.Aug, CropMin = s.CropMin, Precision = s.Precision, Limit = s.Limit, Threads = s.Threads, Seed = s.Seed,
         }.Apply(Presets.ByName(s.Preset));
         TrainingOptionsValidator.ThrowIfInvalid(budget);
         var defaults = new Table1Options();

@@ -25,6 +25,7 @@ public sealed class TrainSettings : DataSettings
     [CommandOption("--schedule <NAME>")] [Description("step (x0.1 at 60% and 80%) or cosine.")] public string? Schedule { get; set; }
     [CommandOption("--queue <R>")] [Description("Negative keys in the queue, r (paper: 16384).")] public int? Queue { get; set; }
     [CommandOption("--moco-momentum <M>")] [Description("Momentum encoder coefficient m (paper: 0.999).")] public double? MocoMomentum { get; set; }
+    [CommandOption("--symmetric")] [Description("Each view is the query once (MoCo's CIFAR demo); paper: one query view.")] public bool? Symmetric { get; set; }
     [CommandOption("--temperature <TAU>")] [Description("tau (PCL's command line: 0.2); also the mean of phi.")] public double? Temperature { get; set; }
     [CommandOption("--clusters <K,K,...>")] [Description("Cluster counts per granularity (paper: 25000,50000,100000).")] public string? Clusters { get; set; }
     [CommandOption("--arch <NAME>")] [Description("resnet18 or resnet50 (paper: resnet50).")] public string? Arch { get; set; }
@@ -57,6 +58,7 @@ public sealed class TrainSettings : DataSettings
         if (Schedule is not null) o = o with { Schedule = Schedule switch { "step" => LrSchedule.Step, "cosine" => LrSchedule.Cosine, _ => throw new UserError($"--schedule must be step or cosine (got '{Schedule}')") } };
         if (Queue is int q) o = o with { QueueSize = q };
         if (Temperature is double t) o = o with { Temperature = t };
+        if (Symmetric is bool sym) o = o with { Symmetric = sym };
         if (MocoMomentum is double mm) o = o with { EncoderMomentum = mm };
         if (Clusters is not null) o = o with { Clusters = ParseClusters(Clusters) };
         if (Arch is not null) o = o with { Encoder = o.Encoder with { Arch = Arch switch { "resnet18" => Architecture.ResNet18, "resnet50" => Architecture.ResNet50, _ => throw new UserError($"--arch must be resnet18 or resnet50 (got '{Arch}')") } } };

@@ -48,7 +48,8 @@ public static class Table1Reproduction
         var result = new JsonObject
         {
             ["methods"] = methods,
-            ["budget"] = JsonSerializer.SerializeToNode(o.Budget, JsonDefaults.Compact),
+            // As the trainer sees it: the data fills in channels and image size (and with them the stem).
+            ["budget"] = JsonSerializer.SerializeToNode(o.Budget with { Encoder = o.Budget.Encoder with { InChannels = train.Channels, ImageSize = Math.Max(train.Height, train.Width) } }, JsonDefaults.Compact),
             ["train_seconds"] = trainSeconds,
             ["train_data"] = train.Source,
             ["test_data"] = test.Source,
@@ -81,8 +82,9 @@ public static class Table1Reproduction
         if (resume)
         {
             var meta = Checkpoint.ReadMeta(run.Checkpoint);
-            var same = JsonSerializer.Serialize(meta.Options with { Epochs = 0, Encoder = meta.Options.Encoder with { InChannels = 0, ImageSize = 0 } }, JsonDefaults.Compact)
-                    == JsonSerializer.Serialize(options with { Epochs = 0, Encoder = options.Encoder with { InChannels = 0, ImageSize = 0 } }, JsonDefaults.Compact);
+            string Key(TrainingOptions t) => JsonSerializer.Serialize(
+                t.WithoutUnusedSettings() with { Encoder = t.Encoder with { InChannels = 0, ImageSize = 0 } }, JsonDefaults.Compact); // epochs included: the schedule depends on them
+            bool same = Key(meta.Options) == Key(options); // a setting the method does not read (e.g. SimCLR's queue) needs no retraining
             if (!same) throw new ArgumentException($"{run.Path} holds a run with another budget; remove it or choose another --runs folder");
             if (meta.Epoch >= options.Epochs)
             {

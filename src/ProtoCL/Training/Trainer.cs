@@ -237,7 +237,7 @@ public sealed class Trainer : IDisposable
             var images = _data.Images.index_select(0, idx);                 // [B, C, H, W] uint8
             var xq = _augmenter.Augment(images, gen).to(ComputeType);       // [B, C, H, W]
             var xk = _augmenter.Augment(images, gen).to(ComputeType);       // [B, C, H, W]
-            var (instance, q, keys) = Forward(xq, xk, gen);
+            var (instance, queries, keys) = Forward(xq, xk, gen);
             var protoTerms = new List<Tensor>();
             var protoCorrect = new List<Tensor>();
             if (clusters is not null)
@@ -245,12 +245,15 @@ public sealed class Trainer : IDisposable
                 foreach (var level in clusters.Levels)
                 {
                     var assign = level.Assignments.index_select(0, idx);      // [B]
-                    var p = ProtoNceLoss.Compute(q, assign, level.Centroids, level.Phi, _o.QueueSize, gen);
-                    protoTerms.Add(p.Loss);
-                    protoCorrect.Add(p.Correct);
+                    foreach (var q in queries)
+                    {
+                        var p = ProtoNceLoss.Compute(q, assign, level.Centroids, level.Phi, _o.QueueSize, gen);
+                        protoTerms.Add(p.Loss);
+                        protoCorrect.Add(p.Correct);
+                    }
                 }
             }
-            var proto = protoTerms.Count > 0 ? stack(protoTerms).mean() : null; // (1/M) sum_m
+            var proto = protoTerms.Count > 0 ? stack(protoTerms).mean() : null; // (1/M) sum_m, averaged over the query views
             var loss = proto is null ? instance.Loss : instance.Loss + proto;
             double lossValue = loss.item<float>();
             if (!double.IsFinite(lossValue))
@@ -272,7 +275,7 @@ public sealed class Trainer : IDisposable
                 $"loss {sumLoss / seen:F3}  {seen / (secondsBefore + sw.Elapsed.TotalSeconds):F0} img/s");
         }
         double seconds = secondsBefore + sw.Elapsed.TotalSeconds;
-        double views = _o.Method is Method.Simclr or Method.PclSimclr ? 2.0 : 1.0;
+        double views = _o.Method is Method.Simclr or Method.PclSimclr || _o.Symmetric ? 2.0 : 1.0;
         return new EpochMetrics
         {
             Epoch = epoch + 1,
@@ -288,26 +291,35 @@ public sealed class Trainer : IDisposable
     }
 
     /// <summary>The instance-discrimination part of a step: returns its loss, the query embeddings the prototype
-    /// term uses, and the keys to enqueue (MoCo methods).</summary>
-    private (LossOutput Instance, Tensor Q, Tensor? Keys) Forward(Tensor xq, Tensor xk, Generator gen)
+    /// term uses (one view, or both when symmetric), and the keys to enqueue (MoCo methods).</summary>
+    private (LossOutput Instance, Tensor[] Queries, Tensor? Keys) Forward(Tensor xq, Tensor xk, Generator gen)
     {
         if (KeyEncoder is null)
         {
             var z1 = F.normalize(Encoder.forward(xq), dim: 1);              // [B, Dim]
             var z2 = F.normalize(Encoder.forward(xk), dim: 1);              // [B, Dim]
-            return (NtXentLoss.Compute(z1, z2, _o.Temperature), z1, null);
+            return (NtXentLoss.Compute(z1, z2, _o.Temperature), _o.Symmetric ? [z1, z2] : [z1], null);
         }
+        using (no_grad()) MomentumEncoder.Update(KeyEncoder, Encoder, _o.EncoderMomentum);
         var q = F.normalize(Encoder.forward(xq), dim: 1);                   // [B, Dim]
-        Tensor k;
-        using (no_grad())
-        {
-            MomentumEncoder.Update(KeyEncoder, Encoder, _o.EncoderMomentum);
-            // Shuffled BN, single device: keys pass the split BN in a random order, then are put back.
-            var shuffle = randperm(xk.shape[0], generator: gen);          // [B]
-            var kShuffled = F.normalize(KeyEncoder.forward(xk.index_select(0, shuffle)), dim: 1); // [B, Dim]
-            k = kShuffled.index_select(0, shuffle.argsort());               // [B, Dim]
-        }
-        return (InfoNceLoss.Compute(q, k, _queue!.Keys, _o.Temperature), q, k);
+        var k = Keys(xk, gen);                                              // [B, Dim]
+        var loss = InfoNceLoss.Compute(q, k, _queue!.Keys, _o.Temperature);
+        if (!_o.Symmetric) return (loss, [q], k);
+        var q2 = F.normalize(Encoder.forward(xk), dim: 1);                  // [B, Dim]
+        var k2 = Keys(xq, gen);                                             // [B, Dim]
+        var loss2 = InfoNceLoss.Compute(q2, k2, _queue.Keys, _o.Temperature);
+        var both = new LossOutput((loss.Loss + loss2.Loss) / 2, loss.Correct + loss2.Correct);
+        return (both, [q, q2], cat([k, k2], 0));                            // keys [2B, Dim]
+    }
+
+    /// <summary>Momentum-encoder keys with shuffled BN on one device: the images pass the split BN in a random order,
+    /// then are put back.</summary>
+    private Tensor Keys(Tensor x, Generator gen)
+    {
+        using var _ = no_grad();
+        var shuffle = randperm(x.shape[0], generator: gen);                 // [B]
+        var shuffled = F.normalize(KeyEncoder!.forward(x.index_select(0, shuffle)), dim: 1); // [B, Dim]
+        return shuffled.index_select(0, shuffle.argsort());                 // [B, Dim]
     }
 
     private void SaveCheckpoint(int epochsDone, PartialEpoch? partial = null)

@@ -74,6 +74,10 @@ public sealed record TrainingOptions
     /// <summary>Cluster counts per granularity: 25000, 50000, 100000 (paper, ImageNet).</summary>
     public int[] Clusters { get; init; } = [25000, 50000, 100000];
 
+    /// <summary>Symmetric loss: false in the paper (one query view per image). When true, each view is the query once and
+    /// the other its key (MoCo's CIFAR-10 demo, MoCo v3), losses averaged, and the prototype term is applied to both views.</summary>
+    public bool Symmetric { get; init; }
+
     /// <summary>k-means iterations: 20 (main_pcl.py run_kmeans, clus.niter).</summary>
     public int KMeansIterations { get; init; } = 20;
 
@@ -106,6 +110,24 @@ public sealed record TrainingOptions
 
     /// <summary>True for methods with a momentum encoder and queue.</summary>
     [JsonIgnore] public bool UsesMomentumEncoder => Method is Method.Moco or Method.Pcl;
+
+    /// <summary>These options with every setting the method never reads put back to its default (MoCo: no prototypes;
+    /// SimCLR: no queue, no momentum encoder, no prototypes; PCL-SimCLR: no momentum encoder, and r only matters when
+    /// it is smaller than the largest K), so two runs of one method compare equal exactly when they train the same way.</summary>
+    public TrainingOptions WithoutUnusedSettings()
+    {
+        var d = new TrainingOptions();
+        var o = this;
+        if (!UsesPrototypes)
+            o = o with { Clusters = d.Clusters, WarmupEpochs = d.WarmupEpochs, KMeansIterations = d.KMeansIterations, KMeansRestarts = d.KMeansRestarts };
+        if (!UsesMomentumEncoder)
+        {
+            o = o with { EncoderMomentum = d.EncoderMomentum };
+            if (!UsesPrototypes || QueueSize >= Clusters.Max()) o = o with { QueueSize = d.QueueSize };
+        }
+        if (Method == Method.Simclr) o = o with { Symmetric = d.Symmetric }; // NT-Xent is symmetric already
+        return o;
+    }
 
     /// <summary>Learning rate for a 0-based epoch under the schedule.</summary>
     public double LearningRateAt(int epoch) => Schedule switch

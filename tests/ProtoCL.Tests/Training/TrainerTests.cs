@@ -31,6 +31,37 @@ public class TrainerTests
         Directory.Delete(dir, true);
     }
 
+    [Theory]
+    [InlineData(false, 120)] // 5 steps x 64 keys = 320 = 200 + 120
+    [InlineData(true, 40)]   // 5 steps x 2 x 64 keys = 640 = 3 x 200 + 40
+    public void Should_EnqueueTheKeysOfEveryQueryView_When_SymmetricOrNot(bool symmetric, int pointer)
+    {
+        var dir = TinyRun.TempDir();
+        using var data = TinyRun.Data();
+        var run = new RunDirectory(dir);
+        var options = TinyRun.Options(epochs: 1, method: Method.Moco) with { QueueSize = 200, Symmetric = symmetric };
+        using (var t = new Trainer(options, data, run)) t.Run();
+        Assert.Equal(pointer, Checkpoint.ReadMeta(run.Checkpoint).QueuePointer);
+        Directory.Delete(dir, true);
+    }
+
+    [Theory]
+    [InlineData(Method.Pcl)]
+    [InlineData(Method.PclSimclr)]
+    public void Should_TrainThePrototypeTermOnBothViews_When_Symmetric(Method method)
+    {
+        var dir = TinyRun.TempDir();
+        using var data = TinyRun.Data();
+        var run = new RunDirectory(dir);
+        using (var t = new Trainer(TinyRun.Options(method: method) with { Symmetric = true }, data, run)) t.Run();
+        var last = JsonDocument.Parse(File.ReadAllLines(run.Metrics)[^1]).RootElement;
+        double loss = last.GetProperty("loss").GetDouble(), inst = last.GetProperty("loss_instance").GetDouble(), proto = last.GetProperty("loss_proto").GetDouble();
+        Assert.Equal(loss, inst + proto, 4);
+        Assert.InRange(last.GetProperty("acc_instance").GetDouble(), 0, 1);
+        Assert.InRange(last.GetProperty("acc_proto").GetDouble(), 0, 1);
+        Directory.Delete(dir, true);
+    }
+
     [Fact]
     public void Should_ReproduceUninterruptedMetrics_When_Resumed()
     {
