@@ -1,0 +1,114 @@
+using System.Text.Json.Nodes;
+using ProtoCL.Model;
+using ProtoCL.Reproduction;
+using ProtoCL.Tests.Training;
+using ProtoCL.Training;
+
+namespace ProtoCL.Tests.Reproduction;
+
+[Collection("torch")]
+public class Table1ReproductionTests
+{
+    private static readonly string[] Ks = ["1", "2", "4", "8", "16"];
+
+    private static Table1Options Tiny(string dir, Method[] methods, TrainingOptions? budget = null) => new()
+    {
+        TrainData = "embedded",
+        TestData = "embedded",
+        RunsDir = Path.Combine(dir, "runs"),
+        OutDir = Path.Combine(dir, "out"),
+        Methods = methods,
+        Budget = budget ?? TinyRun.Options() with { Limit = 320 },
+        Command = "protocl reproduce table1 (test)",
+    };
+
+    [Fact]
+    public void Should_WriteEveryRowProtocolAndPicture_When_Reproducing()
+    {
+        var dir = TinyRun.TempDir();
+        var o = Tiny(dir, [Method.Moco, Method.Pcl]);
+        Table1Reproduction.Run(o, NullTrainingObserver.Instance);
+
+        var json = JsonNode.Parse(File.ReadAllText(Path.Combine(o.OutDir, "table1.json")))!;
+        var methods = json["methods"]!.AsObject();
+        Assert.Equal(["raw", "random", "moco", "pcl"], methods.Select(kv => kv.Key));
+        foreach (var (_, row) in methods)
+        {
+            foreach (var k in Ks)
+            {
+                Assert.InRange(row!["lowshot"]!["results"]![k]!["accuracy_mean"]!.GetValue<double>(), 0, 1);
+                Assert.InRange(row!["lowshot"]!["results"]![k]!["map_mean"]!.GetValue<double>(), 0, 1);
+            }
+            Assert.InRange(row!["linear"]!["accuracy"]!.GetValue<double>(), 0, 1);
+            Assert.InRange(row!["knn"]!["accuracy"]!.GetValue<double>(), 0, 1);
+            Assert.InRange(row!["cluster"]!["ami"]!.GetValue<double>(), -1, 1);
+        }
+        // 1x28x28 images: the stem the runs used is the CIFAR one, and the budget says so.
+        Assert.True(json["budget"]!["encoder"]!["cifar_stem"]!.GetValue<bool>());
+        Assert.Equal(1, json["budget"]!["encoder"]!["in_channels"]!.GetValue<int>());
+        foreach (var f in new[] { "table1.md", "lowshot.png", "curves-moco.png", "curves-pcl.png", "pca-pcl.png", "prototypes-pcl-k8.png" })
+            Assert.True(File.Exists(Path.Combine(o.OutDir, f)), f);
+        Assert.Equal(16, Directory.GetFiles(Path.Combine(o.OutDir, "evals"), "*.json").Length); // 4 rows x 4 protocols
+        Directory.Delete(dir, true);
+    }
+
+    [Fact]
+    public void Should_ReuseARun_When_OnlySettingsItsMethodNeverReadsDiffer()
+    {
+        var dir = TinyRun.TempDir();
+        var budget = TinyRun.Options(epochs: 1) with { Limit = 320 };
+        Table1Reproduction.Run(Tiny(dir, [Method.Simclr], budget), NullTrainingObserver.Instance);
+
+        var log = new MessageLog();
+        Table1Reproduction.Run(Tiny(dir, [Method.Simclr], budget with { QueueSize = 64, Clusters = [4, 6], EncoderMomentum = 0.5 }), log);
+        Assert.Contains(log.Lines, l => l.StartsWith("simclr: reusing", StringComparison.Ordinal));
+        Assert.DoesNotContain(log.Lines, l => l.StartsWith("simclr: training", StringComparison.Ordinal));
+
+        var other = Assert.Throws<ArgumentException>(() => Table1Reproduction.Run(Tiny(dir, [Method.Simclr], budget with { Temperature = 0.5 }), log));
+        Assert.Contains("another budget", other.Message);
+        var longer = Assert.Throws<ArgumentException>(() => Table1Reproduction.Run(Tiny(dir, [Method.Simclr], budget with { Epochs = 2 }), log));
+        Assert.Contains("another budget", longer.Message);
+        Directory.Delete(dir, true);
+    }
+
+    [Fact]
+    public void Should_StateEachClaim_When_GivenHandMadeNumbers()
+    {
+        // raw 0.5 everywhere; moco 0.6; pcl 0.7 except k = 2 (0.55 < moco); simclr 0.6; pcl-simclr 0.65; random 0.3.
+        var methods = new JsonObject
+        {
+            ["raw"] = Row(_ => 0.5, 0.8, 0.5),
+            ["random"] = Row(_ => 0.3, 0.7, 0.2),
+            ["moco"] = Row(_ => 0.6, 0.85, 0.45),
+            ["pcl"] = Row(k => k == "2" ? 0.55 : 0.7, 0.86, 0.55),
+            ["simclr"] = Row(_ => 0.6, 0.85, 0.6),
+            ["pcl-simclr"] = Row(_ => 0.65, 0.87, 0.62),
+        };
+        var claims = Table1Reproduction.Claims(methods).ToArray();
+        Assert.Equal("PCL > MoCo in low-shot accuracy at every k: does NOT hold (not at k = 2)", claims[0]);
+        Assert.Equal("PCL's AMI > MoCo's: holds (0.550 vs 0.450)", claims[1]);
+        Assert.Equal("PCL-SimCLR > SimCLR at every k: holds", claims[2]);
+        Assert.Equal("every learned representation beats raw pixels and random init under every protocol: does NOT hold (fails: moco <= raw AMI)", claims[3]);
+    }
+
+    private static JsonObject Row(Func<string, double> lowShot, double other, double ami)
+    {
+        var results = new JsonObject();
+        foreach (var k in Ks) results[k] = new JsonObject { ["accuracy_mean"] = lowShot(k), ["accuracy_std"] = 0.0, ["map_mean"] = lowShot(k), ["map_std"] = 0.0 };
+        return new JsonObject
+        {
+            ["lowshot"] = new JsonObject { ["results"] = results },
+            ["linear"] = new JsonObject { ["accuracy"] = other },
+            ["knn"] = new JsonObject { ["accuracy"] = other },
+            ["cluster"] = new JsonObject { ["ami"] = ami },
+        };
+    }
+
+    private sealed class MessageLog : ITrainingObserver
+    {
+        public List<string> Lines { get; } = [];
+        public void Progress(string stage, long done, long total, string? detail = null) { }
+        public void EpochFinished(EpochMetrics metrics) { }
+        public void Message(string text) => Lines.Add(text);
+    }
+}
