@@ -212,6 +212,15 @@ public static class Table1Reproduction
         sb.AppendLine();
         sb.AppendLine("Pictures: `lowshot.png` (accuracy vs k), `curves-*.png` (loss and accuracy per epoch), `pca-pcl.png`, `prototypes-pcl-*.png`.");
         sb.AppendLine("Per-protocol JSON: `evals/<method>-<protocol>.json`.");
+        // Hand-written reading of the run (what holds, what was tried) survives regeneration in notes.md.
+        var notes = Path.Combine(o.OutDir, "notes.md");
+        if (File.Exists(notes))
+        {
+            sb.AppendLine();
+            sb.AppendLine("## Notes (written after the run, from notes.md)");
+            sb.AppendLine();
+            sb.Append(File.ReadAllText(notes).TrimEnd()).AppendLine();
+        }
         return sb.ToString();
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
-using ProtoCL.Model;
+using ProtoCL.Data;
+using ProtoCL.Tests.Data;
 using ProtoCL.Reproduction;
 using ProtoCL.Tests.Training;
 using ProtoCL.Training;
@@ -14,7 +15,7 @@ public class Table1ReproductionTests
     private static Table1Options Tiny(string dir, Method[] methods, TrainingOptions? budget = null) => new()
     {
         TrainData = "embedded",
-        TestData = "embedded",
+        TestData = SmallTestSplit(dir),
         RunsDir = Path.Combine(dir, "runs"),
         OutDir = Path.Combine(dir, "out"),
         Methods = methods,
@@ -27,7 +28,10 @@ public class Table1ReproductionTests
     {
         var dir = TinyRun.TempDir();
         var o = Tiny(dir, [Method.Moco, Method.Pcl]);
+        Directory.CreateDirectory(o.OutDir);
+        File.WriteAllText(Path.Combine(o.OutDir, "notes.md"), "- hand-written line\n");
         Table1Reproduction.Run(o, NullTrainingObserver.Instance);
+        Assert.EndsWith("- hand-written line\n", File.ReadAllText(Path.Combine(o.OutDir, "table1.md")));
 
         var json = JsonNode.Parse(File.ReadAllText(Path.Combine(o.OutDir, "table1.json")))!;
         var methods = json["methods"]!.AsObject();
@@ -89,6 +93,17 @@ public class Table1ReproductionTests
         Assert.Equal("PCL's AMI > MoCo's: holds (0.550 vs 0.450)", claims[1]);
         Assert.Equal("PCL-SimCLR > SimCLR at every k: holds", claims[2]);
         Assert.Equal("every learned representation beats raw pixels and random init under every protocol: does NOT hold (fails: moco <= raw AMI)", claims[3]);
+    }
+
+    /// <summary>The first 400 embedded images and labels as an IDX pair in <paramref name="dir"/> (a short test split).</summary>
+    private static string SmallTestSplit(string dir)
+    {
+        var images = Path.Combine(dir, "t10k-images-idx3-ubyte");
+        if (File.Exists(images)) return images;
+        using var data = DatasetLoader.LoadEmbedded(400);
+        File.WriteAllBytes(images, IdxBytes.Images(400, 28, 28, data.Images.data<byte>().ToArray()));
+        File.WriteAllBytes(Path.Combine(dir, "t10k-labels-idx1-ubyte"), IdxBytes.Labels(data.Labels!.Select(l => (byte)l).ToArray()));
+        return images;
     }
 
     private static JsonObject Row(Func<string, double> lowShot, double other, double ami)
