@@ -16,6 +16,9 @@ run() {
   protocl eval lowshot --checkpoint "runs/table1-pilots/$name" --json "$out/$name.json"
 }
 run moco6 moco                                             # MoCo as in the previous Table 1 budget (queue 4096, tau 0.2, m 0.99)
+run moco6-lr03 moco --lr 0.03                             # half the learning rate
+run moco6-t03 moco --temperature 0.3                       # between 0.2 and 0.5
+run moco6-mlp moco --mlp                                   # MoCo v2's MLP head
 run simclr6 simclr                                         # SimCLR, same budget
 run moco6-t05 moco --temperature 0.5                       # softer temperature
 run moco6-sym moco --symmetric                             # both views as queries (MoCo's CIFAR demo)
