@@ -48,7 +48,7 @@ public class TrainerTests
     [Theory]
     [InlineData(Method.Pcl)]
     [InlineData(Method.PclSimclr)]
-    public void Should_TrainThePrototypeTermOnBothViews_When_Symmetric(Method method)
+    public void Should_ReportConsistentLossesAndAccuracies_When_PrototypeMethodIsSymmetric(Method method)
     {
         var dir = TinyRun.TempDir();
         using var data = TinyRun.Data();
