@@ -24,6 +24,8 @@ public sealed class ReproduceSettings : CommandSettings
     [CommandOption("--width <N>")] public int? Width { get; set; }
     [CommandOption("--arch <NAME>")] public string? Arch { get; set; }
     [CommandOption("--temperature <TAU>")] public double? Temperature { get; set; }
+    [CommandOption("--weight-decay <WD>")] [Description("SGD weight decay (paper: 1e-4).")] public double? WeightDecay { get; set; }
+    [CommandOption("--bn-groups <G>")] [Description("BatchNorm groups in training (default 8; 1 = plain BN).")] public int? BnGroups { get; set; }
     [CommandOption("--mlp")] [Description("MLP projection head (v2).")] public bool? Mlp { get; set; }
     [CommandOption("--symmetric")] [Description("Each view is the query once (MoCo's CIFAR demo); paper: one query view.")] public bool? Symmetric { get; set; }
     [CommandOption("--moco-momentum <M>")] [Description("Momentum encoder coefficient m (paper: 0.999; small preset: 0.99).")] public double? MocoMomentum { get; set; }
@@ -46,7 +48,7 @@ public sealed class ReproduceCommand : Command<ReproduceSettings>
         var budget = new TrainSettings
         {
             Epochs = s.Epochs, WarmupEpochs = s.WarmupEpochs, BatchSize = s.BatchSize, Lr = s.Lr, Queue = s.Queue, Clusters = s.Clusters,
-            Width = s.Width, Arch = s.Arch, Temperature = s.Temperature, Mlp = s.Mlp, Symmetric = s.Symmetric, MocoMomentum = s.MocoMomentum, Aug = s.Aug, CropMin = s.CropMin, Precision = s.Precision, Limit = s.Limit, Threads = s.Threads, Seed = s.Seed,
+            Width = s.Width, Arch = s.Arch, WeightDecay = s.WeightDecay, BnGroups = s.BnGroups, Temperature = s.Temperature, Mlp = s.Mlp, Symmetric = s.Symmetric, MocoMomentum = s.MocoMomentum, Aug = s.Aug, CropMin = s.CropMin, Precision = s.Precision, Limit = s.Limit, Threads = s.Threads, Seed = s.Seed,
         }.Apply(Presets.ByName(s.Preset));
         TrainingOptionsValidator.ThrowIfInvalid(budget);
         var defaults = new Table1Options();

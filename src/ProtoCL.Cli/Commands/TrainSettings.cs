@@ -22,6 +22,7 @@ public sealed class TrainSettings : DataSettings
     [CommandOption("--warmup-epochs <N>")] [Description("InfoNCE-only epochs before the first E-step (paper: 20).")] public int? WarmupEpochs { get; set; }
     [CommandOption("--batch-size <N>")] [Description("Minibatch size (paper: 256).")] public int? BatchSize { get; set; }
     [CommandOption("--lr <X>")] [Description("Initial learning rate (paper: 0.03).")] public double? Lr { get; set; }
+    [CommandOption("--weight-decay <WD>")] [Description("SGD weight decay (paper: 1e-4).")] public double? WeightDecay { get; set; }
     [CommandOption("--schedule <NAME>")] [Description("step (x0.1 at 60% and 80%) or cosine.")] public string? Schedule { get; set; }
     [CommandOption("--queue <R>")] [Description("Negative keys in the queue, r (paper: 16384).")] public int? Queue { get; set; }
     [CommandOption("--moco-momentum <M>")] [Description("Momentum encoder coefficient m (paper: 0.999).")] public double? MocoMomentum { get; set; }
@@ -30,6 +31,7 @@ public sealed class TrainSettings : DataSettings
     [CommandOption("--clusters <K,K,...>")] [Description("Cluster counts per granularity (paper: 25000,50000,100000).")] public string? Clusters { get; set; }
     [CommandOption("--arch <NAME>")] [Description("resnet18 or resnet50 (paper: resnet50).")] public string? Arch { get; set; }
     [CommandOption("--width <N>")] [Description("Channels of the first ResNet stage (torchvision: 64).")] public int? Width { get; set; }
+    [CommandOption("--bn-groups <G>")] [Description("BatchNorm groups in training, the one-device shuffled BN (default 8; 1 = plain BN).")] public int? BnGroups { get; set; }
     [CommandOption("--mlp")] [Description("MLP projection head (v2).")] public bool? Mlp { get; set; }
     [CommandOption("--aug <V>")] [Description("v1 or v2 augmentation.")] public string? Aug { get; set; }
     [CommandOption("--crop-min <S>")] [Description("Smallest random-crop area as a fraction of the image (paper: 0.2).")] public double? CropMin { get; set; }
@@ -55,6 +57,7 @@ public sealed class TrainSettings : DataSettings
         if (WarmupEpochs is int w) o = o with { WarmupEpochs = w };
         if (BatchSize is int b) o = o with { BatchSize = b };
         if (Lr is double lr) o = o with { LearningRate = lr };
+        if (WeightDecay is double wdc) o = o with { WeightDecay = wdc };
         if (Schedule is not null) o = o with { Schedule = Schedule switch { "step" => LrSchedule.Step, "cosine" => LrSchedule.Cosine, _ => throw new UserError($"--schedule must be step or cosine (got '{Schedule}')") } };
         if (Queue is int q) o = o with { QueueSize = q };
         if (Temperature is double t) o = o with { Temperature = t };
@@ -63,6 +66,7 @@ public sealed class TrainSettings : DataSettings
         if (Clusters is not null) o = o with { Clusters = ParseClusters(Clusters) };
         if (Arch is not null) o = o with { Encoder = o.Encoder with { Arch = Arch switch { "resnet18" => Architecture.ResNet18, "resnet50" => Architecture.ResNet50, _ => throw new UserError($"--arch must be resnet18 or resnet50 (got '{Arch}')") } } };
         if (Width is int wd) o = o with { Encoder = o.Encoder with { Width = wd } };
+        if (BnGroups is int g) o = o with { Encoder = o.Encoder with { BnGroups = g } };
         if (Mlp is bool m) o = o with { Encoder = o.Encoder with { Mlp = m } };
         if (Aug is not null) o = o with { Augmentation = o.Augmentation with { Pipeline = Aug switch { "v1" => AugmentationPipeline.V1, "v2" => AugmentationPipeline.V2, _ => throw new UserError($"--aug must be v1 or v2 (got '{Aug}')") } } };
         if (CropMin is double cm) o = o with { Augmentation = o.Augmentation with { CropScaleMin = cm } };

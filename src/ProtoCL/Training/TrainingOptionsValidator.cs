@@ -14,9 +14,9 @@ public static class TrainingOptionsValidator
         Need(o.BatchSize >= 2, $"--batch-size must be at least 2 (got {o.BatchSize})");
         Need(double.IsFinite(o.LearningRate) && o.LearningRate > 0, $"--lr must be a positive number (got {o.LearningRate})");
         Need(o.SgdMomentum is >= 0 and < 1, $"SGD momentum must be in [0, 1) (got {o.SgdMomentum})");
-        Need(o.WeightDecay >= 0 && double.IsFinite(o.WeightDecay), $"weight decay must be 0 or more (got {o.WeightDecay})");
+        Need(o.WeightDecay >= 0 && double.IsFinite(o.WeightDecay), $"--weight-decay must be 0 or more (got {o.WeightDecay})");
         Need(double.IsFinite(o.Temperature) && o.Temperature > 0 && o.Temperature <= 10, $"--temperature must be in (0, 10] (got {o.Temperature})");
-        Need(o.EncoderMomentum is >= 0 and <= 1, $"encoder momentum must be in [0, 1] (got {o.EncoderMomentum})");
+        Need(o.EncoderMomentum is >= 0 and <= 1, $"--moco-momentum must be in [0, 1] (got {o.EncoderMomentum})");
         Need(o.Threads is >= 1 and <= 1024, $"--threads must be between 1 and 1024 (got {o.Threads})");
         Need(o.FeatureBatchSize >= 1, $"feature batch size must be at least 1 (got {o.FeatureBatchSize})");
         Need(o.KMeansIterations >= 1, $"k-means iterations must be at least 1 (got {o.KMeansIterations})");
@@ -24,9 +24,9 @@ public static class TrainingOptionsValidator
         Need(o.Limit is null || o.Limit >= 1, $"--limit must be at least 1 (got {o.Limit})");
         Need(o.Encoder.Width is >= 1 and <= 1024, $"--width must be between 1 and 1024 (got {o.Encoder.Width})");
         Need(o.Encoder.Dim is >= 2 and <= 65536, $"embedding size must be between 2 and 65536 (got {o.Encoder.Dim})");
-        Need(o.Encoder.BnGroups >= 1, $"BatchNorm groups must be at least 1 (got {o.Encoder.BnGroups})");
-        Need(o.Encoder.BnGroups == 1 || o.BatchSize % o.Encoder.BnGroups == 0 && o.BatchSize / o.Encoder.BnGroups >= 2,
-            $"--batch-size ({o.BatchSize}) must be a multiple of the BatchNorm groups ({o.Encoder.BnGroups}) with at least 2 images per group");
+        Need(o.Encoder.BnGroups >= 1, $"--bn-groups must be at least 1 (got {o.Encoder.BnGroups})");
+        Need(o.Encoder.BnGroups <= 1 || o.BatchSize % o.Encoder.BnGroups == 0 && o.BatchSize / o.Encoder.BnGroups >= 2,
+            $"--batch-size ({o.BatchSize}) must be a multiple of the BatchNorm groups (--bn-groups {o.Encoder.BnGroups}) with at least 2 images per group");
         var a = o.Augmentation;
         Need(a.CropScaleMin > 0 && a.CropScaleMin <= a.CropScaleMax && a.CropScaleMax <= 1, $"crop scale must satisfy 0 < min <= max <= 1 (got {a.CropScaleMin}..{a.CropScaleMax})");
         if (o.UsesMomentumEncoder)

@@ -23,6 +23,9 @@ public class BadInputCliTests
         { "--method", ["train", "--method", "byol", "--out", "OUT"] },
         { "--clusters", ["train", "--clusters", "10,abc", "--out", "OUT"] },
         { "--temperature", ["train", "--temperature", "0", "--out", "OUT"] },
+        { "--bn-groups must be at least 1", ["train", "--limit", "100", "--bn-groups", "0", "--out", "OUT"] },
+        { "multiple of the BatchNorm groups (--bn-groups 3)", ["train", "--limit", "100", "--batch-size", "32", "--bn-groups", "3", "--out", "OUT"] },
+        { "--weight-decay must be 0 or more", ["train", "--limit", "100", "--weight-decay", "-0.1", "--out", "OUT"] },
         { "checkpoint", ["eval", "knn", "--checkpoint", "/nonexistent-run", "--train-data", "embedded", "--test-data", "embedded", "--limit", "100"] },
     };
 
