@@ -29,6 +29,17 @@ public static class FrozenFeatures
         }
     }
 
+    /// <summary>Validates a labelled train split and a labelled test split of the same width (see <see cref="Validate"/>)
+    /// and returns the number of classes over both.</summary>
+    public static int ValidateSplits(Tensor trainFeatures, int[] trainLabels, Tensor testFeatures, int[] testLabels)
+    {
+        Validate(trainFeatures, trainLabels, nameof(trainFeatures));
+        Validate(testFeatures, testLabels, nameof(testFeatures));
+        if (testFeatures.shape[1] != trainFeatures.shape[1])
+            throw new ArgumentException($"test features have {testFeatures.shape[1]} dimensions, train features {trainFeatures.shape[1]}", nameof(testFeatures));
+        return ClassCount(trainLabels, testLabels);
+    }
+
     /// <summary>Number of classes C = 1 + the largest label over all given label arrays.</summary>
     public static int ClassCount(params int[][] labelArrays)
     {

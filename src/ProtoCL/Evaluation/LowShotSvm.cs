@@ -20,11 +20,7 @@ public static class LowShotSvm
     {
         options ??= new LowShotSvmOptions();
         options.Validate();
-        FrozenFeatures.Validate(trainFeatures, trainLabels, nameof(trainFeatures));
-        FrozenFeatures.Validate(testFeatures, testLabels, nameof(testFeatures));
-        if (testFeatures.shape[1] != trainFeatures.shape[1])
-            throw new ArgumentException($"test features have {testFeatures.shape[1]} dimensions, train features {trainFeatures.shape[1]}", nameof(testFeatures));
-        int classes = FrozenFeatures.ClassCount(trainLabels, testLabels);
+        int classes = FrozenFeatures.ValidateSplits(trainFeatures, trainLabels, testFeatures, testLabels);
 
         using var scope = NewDisposeScope();
         using var _ = no_grad();
