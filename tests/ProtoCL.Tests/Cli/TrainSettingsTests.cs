@@ -1,0 +1,72 @@
+using ProtoCL.Cli;
+using ProtoCL.Cli.Commands;
+using ProtoCL.Model;
+using ProtoCL.Training;
+
+namespace ProtoCL.Tests.Cli;
+
+/// <summary>How <c>protocl train</c>'s flags land on the training options (no torch involved).</summary>
+public class TrainSettingsTests
+{
+    [Fact]
+    public void Should_KeepTheBaseline_When_NoFlagIsGiven()
+    {
+        var baseline = Presets.Small;
+        var applied = new TrainSettings().Apply(baseline);
+        Assert.Equal(System.Text.Json.JsonSerializer.Serialize(baseline), System.Text.Json.JsonSerializer.Serialize(applied));
+    }
+
+    [Fact]
+    public void Should_SetEachOption_When_ItsFlagIsGiven()
+    {
+        var o = new TrainSettings
+        {
+            Method = "moco", Epochs = 7, WarmupEpochs = 3, BatchSize = 64, Lr = 0.01, WeightDecay = 5e-4, Schedule = "step",
+            Queue = 256, Temperature = 0.3, Symmetric = true, MocoMomentum = 0.9, Clusters = "10, 20", Arch = "resnet50",
+            Width = 24, BnGroups = 2, Mlp = true, Aug = "v2", CropMin = 0.5, Precision = "bf16", Seed = 9, Threads = 1, Limit = 500,
+        }.Apply(Presets.Small);
+
+        Assert.Equal(Method.Moco, o.Method);
+        Assert.Equal(7, o.Epochs);
+        Assert.Equal(3, o.WarmupEpochs);
+        Assert.Equal(64, o.BatchSize);
+        Assert.Equal(0.01, o.LearningRate);
+        Assert.Equal(5e-4, o.WeightDecay);
+        Assert.Equal(LrSchedule.Step, o.Schedule);
+        Assert.Equal(256, o.QueueSize);
+        Assert.Equal(0.3, o.Temperature);
+        Assert.True(o.Symmetric);
+        Assert.Equal(0.9, o.EncoderMomentum);
+        Assert.Equal([10, 20], o.Clusters);
+        Assert.Equal(Architecture.ResNet50, o.Encoder.Arch);
+        Assert.Equal(24, o.Encoder.Width);
+        Assert.Equal(2, o.Encoder.BnGroups);
+        Assert.True(o.Encoder.Mlp);
+        Assert.Equal(ProtoCL.Augmentation.AugmentationPipeline.V2, o.Augmentation.Pipeline);
+        Assert.Equal(0.5, o.Augmentation.CropScaleMin);
+        Assert.Equal(Precision.Bf16, o.Precision);
+        Assert.Equal(9, o.Seed);
+        Assert.Equal(1, o.Threads);
+        Assert.Equal(500, o.Limit);
+    }
+
+    [Theory]
+    [InlineData("--method")]
+    [InlineData("--schedule")]
+    [InlineData("--arch")]
+    [InlineData("--aug")]
+    [InlineData("--precision")]
+    public void Should_NameTheFlag_When_ItsValueIsUnknown(string flag)
+    {
+        var s = flag switch
+        {
+            "--method" => new TrainSettings { Method = "byol" },
+            "--schedule" => new TrainSettings { Schedule = "linear" },
+            "--arch" => new TrainSettings { Arch = "vgg" },
+            "--aug" => new TrainSettings { Aug = "v3" },
+            _ => new TrainSettings { Precision = "fp16" },
+        };
+        var e = Assert.Throws<UserError>(() => s.Apply(Presets.Small));
+        Assert.StartsWith(flag, e.Message);
+    }
+}
