@@ -26,3 +26,17 @@ run moco6-q256 moco --queue 256                            # as many negatives a
 run moco6-q256-m09 moco --queue 256 --moco-momentum 0.9    # and a key encoder closer to the query encoder
 run pclsim6 pcl-simclr --clusters 50,100,200               # PCL-SimCLR with the K of results/ablation scaled to 20,000 images
 run pclsim6-k10 pcl-simclr --clusters 10,20,40             # coarser levels, near the number of classes
+# Fourth round (after the K = 10/20/40 Table 1 run): MoCo changes not tried before, same budget otherwise.
+run moco6-bn2 moco --bn-groups 2                           # BatchNorm over 64 images per slice instead of 16
+run moco6-wd5e4 moco --weight-decay 5e-4                   # MoCo's CIFAR demo weight decay
+run moco6-v2aug moco --aug v2                              # MoCo v2 augmentation (stronger jitter, blur), linear head
+run moco6-q256-t03 moco --queue 256 --temperature 0.3      # the two changes that helped k = 1 most, together
+run moco6-b256 moco --batch-size 256                       # the paper's batch (half the steps)
+run moco6-q256-t04 moco --queue 256 --temperature 0.4      # a little softer still
+run moco6-q128-t03 moco --queue 128 --temperature 0.3      # fewer negatives still
+# Full-size check of the best fourth-round pilot (60,000 images, 8 epochs, the Table 1 budget otherwise):
+[ -f "$out/full-moco-q256-t03-lowshot.json" ] || {
+  protocl train --preset small --method moco --epochs 8 --warmup-epochs 1 --clusters 10,20,40 --crop-min 0.5 --precision bf16 \
+    --threads 2 --queue 256 --temperature 0.3 --data $train --out runs/moco-full-q256-t03 > runs/moco-full-q256-t03.log 2>&1
+  for p in lowshot cluster; do protocl eval $p --checkpoint runs/moco-full-q256-t03 --json "$out/full-moco-q256-t03-$p.json"; done
+}
