@@ -22,15 +22,22 @@ public class DataSettings : CommandSettings
     public override Spectre.Console.ValidationResult Validate()
     {
         if (Limit is < 1) return Spectre.Console.ValidationResult.Error($"--limit must be at least 1 (got {Limit})");
-        if (OnBadImage is not ("fail" or "skip")) return Spectre.Console.ValidationResult.Error($"--on-bad-image must be fail or skip (got '{OnBadImage}')");
+        if (PolicyError(OnBadImage) is string error) return Spectre.Console.ValidationResult.Error(error);
         return base.Validate();
     }
 
     public DataLoadOptions LoadOptions => new()
     {
         Limit = Limit,
-        BadImagePolicy = OnBadImage == "skip" ? BadImagePolicy.Skip : BadImagePolicy.Fail,
+        BadImagePolicy = Policy(OnBadImage),
     };
+
+    /// <summary>The message for an --on-bad-image value that is neither fail nor skip; null when it is one of them.</summary>
+    public static string? PolicyError(string value) =>
+        value is "fail" or "skip" ? null : $"--on-bad-image must be fail or skip (got '{value}')";
+
+    /// <summary>The policy an accepted --on-bad-image value names.</summary>
+    public static BadImagePolicy Policy(string value) => value == "skip" ? BadImagePolicy.Skip : BadImagePolicy.Fail;
 
     /// <summary>Loads <paramref name="path"/> (or the embedded set when null or "embedded").</summary>
     public static ImageDataset Load(string? path, DataLoadOptions options)

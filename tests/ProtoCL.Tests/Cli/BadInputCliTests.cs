@@ -26,6 +26,10 @@ public class BadInputCliTests
         { "--bn-groups must be at least 1", ["train", "--limit", "100", "--bn-groups", "0", "--out", "OUT"] },
         { "multiple of the BatchNorm groups (--bn-groups 3)", ["train", "--limit", "100", "--batch-size", "32", "--bn-groups", "3", "--out", "OUT"] },
         { "--weight-decay must be 0 or more", ["train", "--limit", "100", "--weight-decay", "-0.1", "--out", "OUT"] },
+        { "--on-bad-image must be fail or skip", ["train", "--limit", "100", "--on-bad-image", "ignore", "--out", "OUT"] },
+        { "--limit must be at least 1", ["reproduce", "table1", "--limit", "0", "--runs", "OUT"] },
+        { "--schedule must be step or cosine", ["reproduce", "table1", "--schedule", "linear", "--runs", "OUT"] },
+        { "--bn-groups must be at least 1", ["reproduce", "table1", "--bn-groups", "0", "--runs", "OUT"] },
         { "checkpoint", ["eval", "knn", "--checkpoint", "/nonexistent-run", "--train-data", "embedded", "--test-data", "embedded", "--limit", "100"] },
     };
 
