@@ -35,7 +35,7 @@ public abstract class BudgetSettings : CommandSettings
     [CommandOption("--threads <N>")] [Description("Intra-op threads (default: all cores).")] public int? Threads { get; set; }
 
     public override Spectre.Console.ValidationResult Validate() =>
-        Limit is < 1 ? Spectre.Console.ValidationResult.Error($"--limit must be at least 1 (got {Limit})") : base.Validate();
+        DataSettings.LimitError(Limit) is string error ? Spectre.Console.ValidationResult.Error(error) : base.Validate();
 
     /// <summary>Applies the budget flags that were given on top of <paramref name="baseline"/>.</summary>
     public virtual TrainingOptions Apply(TrainingOptions baseline)

@@ -21,8 +21,7 @@ public class DataSettings : CommandSettings
 
     public override Spectre.Console.ValidationResult Validate()
     {
-        if (Limit is < 1) return Spectre.Console.ValidationResult.Error($"--limit must be at least 1 (got {Limit})");
-        if (PolicyError(OnBadImage) is string error) return Spectre.Console.ValidationResult.Error(error);
+        if ((LimitError(Limit) ?? PolicyError(OnBadImage)) is string error) return Spectre.Console.ValidationResult.Error(error);
         return base.Validate();
     }
 
@@ -31,6 +30,9 @@ public class DataSettings : CommandSettings
         Limit = Limit,
         BadImagePolicy = Policy(OnBadImage),
     };
+
+    /// <summary>The message for a --limit below 1; null when it is unset or at least 1.</summary>
+    public static string? LimitError(int? limit) => limit is < 1 ? $"--limit must be at least 1 (got {limit})" : null;
 
     /// <summary>The message for an --on-bad-image value that is neither fail nor skip; null when it is one of them.</summary>
     public static string? PolicyError(string value) =>

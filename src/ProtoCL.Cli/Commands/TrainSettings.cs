@@ -36,8 +36,8 @@ public sealed class TrainSettings : BudgetSettings
         return base.Validate();
     }
 
-    /// <summary>How the training images are read (the limit comes from the options, see <see cref="Apply"/>).</summary>
-    public DataLoadOptions LoadOptions => new() { Limit = Limit, BadImagePolicy = DataSettings.Policy(OnBadImage) };
+    /// <summary>How the training images are read, but for the limit: that comes from the options (<see cref="Apply"/>, or a resumed run's config).</summary>
+    public DataLoadOptions LoadOptions => new() { BadImagePolicy = DataSettings.Policy(OnBadImage) };
 
     /// <summary>Applies the method and the budget flags that were given on top of <paramref name="baseline"/>.</summary>
     public override TrainingOptions Apply(TrainingOptions baseline)
