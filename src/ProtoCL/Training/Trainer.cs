@@ -290,15 +290,16 @@ public sealed class Trainer : IDisposable
         };
     }
 
-    /// <summary>The instance-discrimination part of a step: returns its loss, the query embeddings the prototype
-    /// term uses (one view, or both when symmetric), and the keys to enqueue (MoCo methods).</summary>
+    /// <summary>The instance-discrimination part of a step: returns its loss, the embeddings the prototype term uses
+    /// (MoCo methods: the query view, or both views when symmetric; SimCLR methods: both views, which NT-Xent treats
+    /// alike), and the keys to enqueue (MoCo methods).</summary>
     private (LossOutput Instance, Tensor[] Queries, Tensor? Keys) Forward(Tensor xq, Tensor xk, Generator gen)
     {
         if (KeyEncoder is null)
         {
             var z1 = F.normalize(Encoder.forward(xq), dim: 1);              // [B, Dim]
             var z2 = F.normalize(Encoder.forward(xk), dim: 1);              // [B, Dim]
-            return (NtXentLoss.Compute(z1, z2, _o.Temperature), _o.Symmetric ? [z1, z2] : [z1], null);
+            return (NtXentLoss.Compute(z1, z2, _o.Temperature), [z1, z2], null); // no query view here: the prototype term takes both
         }
         using (no_grad()) MomentumEncoder.Update(KeyEncoder, Encoder, _o.EncoderMomentum);
         var q = F.normalize(Encoder.forward(xq), dim: 1);                   // [B, Dim]

@@ -75,7 +75,9 @@ public sealed record TrainingOptions
     public int[] Clusters { get; init; } = [25000, 50000, 100000];
 
     /// <summary>Symmetric loss: false in the paper (one query view per image). When true, each view is the query once and
-    /// the other its key (MoCo's CIFAR-10 demo, MoCo v3), losses averaged, and the prototype term is applied to both views.</summary>
+    /// the other its key (MoCo's CIFAR-10 demo, MoCo v3), losses averaged, and the prototype term is applied to both views.
+    /// SimCLR and PCL-SimCLR have no query view (NT-Xent treats both alike; PCL-SimCLR's prototype term takes both
+    /// views, results/ablation/table1-variants.md), so there it changes nothing.</summary>
     public bool Symmetric { get; init; }
 
     /// <summary>k-means iterations: 20 (main_pcl.py run_kmeans, clus.niter).</summary>
@@ -125,7 +127,7 @@ public sealed record TrainingOptions
             o = o with { EncoderMomentum = d.EncoderMomentum };
             if (!UsesPrototypes || QueueSize >= Clusters.Max()) o = o with { QueueSize = d.QueueSize };
         }
-        if (Method == Method.Simclr) o = o with { Symmetric = d.Symmetric }; // NT-Xent is symmetric already
+        if (!UsesMomentumEncoder) o = o with { Symmetric = d.Symmetric }; // SimCLR methods treat both views alike already
         return o;
     }
 
