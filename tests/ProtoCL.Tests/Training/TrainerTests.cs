@@ -63,6 +63,23 @@ public class TrainerTests
     }
 
     [Fact]
+    public void Should_TrainPclSimclrAlike_When_SymmetricOrNot()
+    {
+        // PCL-SimCLR has no query view: its prototype term always takes both views, so --symmetric must change nothing
+        // (before, it moved the term from one view to both and the losses differed).
+        var a = TinyRun.TempDir();
+        var b = TinyRun.TempDir();
+        using var data = TinyRun.Data();
+        using (var t = new Trainer(TinyRun.Options(method: Method.PclSimclr), data, new RunDirectory(a))) t.Run();
+        using (var t = new Trainer(TinyRun.Options(method: Method.PclSimclr) with { Symmetric = true }, data, new RunDirectory(b))) t.Run();
+        double[] one = TinyRun.Losses(a), both = TinyRun.Losses(b);
+        Assert.Equal(2, one.Length);
+        for (int i = 0; i < one.Length; i++) Assert.Equal(one[i], both[i], 6);
+        Directory.Delete(a, true);
+        Directory.Delete(b, true);
+    }
+
+    [Fact]
     public void Should_ReproduceUninterruptedMetrics_When_Resumed()
     {
         var a = TinyRun.TempDir();
