@@ -18,7 +18,8 @@ public static class Presets
     /// Fashion-MNIST-sized data (10k-60k small images) on a few CPU cores: ResNet-18 at width 16, batch 128,
     /// queue 4096 (r must stay well below N), momentum encoder m = 0.99 (MoCo's CIFAR demo; with a few thousand steps
     /// in all, the paper's 0.999 helps MoCo alone but costs PCL, whose E-step then clusters a lagging key encoder:
-    /// results/ablation/table1-momentum.md), K levels chosen by results/ablation, 20 epochs with 2 warm-up epochs
+    /// results/ablation/table1-momentum.md; with the MLP head it costs MoCo too: results/ablation/table1-variants.md),
+    /// K levels chosen by results/ablation (the 10k-image kNN ablation; Table 1 passes its own), 20 epochs with 2 warm-up epochs
     /// and a cosine schedule.
     /// </summary>
     public static TrainingOptions Small => new()
