@@ -5,7 +5,7 @@ Usage: bench/compare-lowshot.py A-lowshot.json B-lowshot.json [C-lowshot.json ..
 import json
 import sys
 
-ks = ["1", "2", "4", "8", "16"]
+from lowshot_pairs import KS as ks, paired
 
 
 def load(path):
@@ -22,11 +22,10 @@ def main(paths):
             sys.exit(f"{path}: draw seed {seed} differs from {paths[1]}'s {base_seed}; the draws are not paired")
         print(f"{path} - {paths[1]}")
         for k in ks:
-            diffs = [100 * (a - b) for a, b in zip(acc[k], base[k])]
+            diffs, mean, _, wins = paired(acc[k], base[k])
             mean_a = 100 * sum(acc[k]) / len(acc[k])
             mean_b = 100 * sum(base[k]) / len(base[k])
-            wins = sum(d > 0 for d in diffs)
-            print(f"  k={k:>2}: {mean_a:5.1f} vs {mean_b:5.1f}  diff {sum(diffs) / len(diffs):+5.1f}  "
+            print(f"  k={k:>2}: {mean_a:5.1f} vs {mean_b:5.1f}  diff {mean:+5.1f}  "
                   f"(wins {wins}/{len(diffs)}: {' '.join(f'{d:+.1f}' for d in diffs)})")
 
 

@@ -2,11 +2,12 @@
 """Reads RESULTS_DIR/evals/<m>-lowshot.json (draw seed 0) and RESULTS_DIR/draws/<m>-lowshot-seed<s>.json and prints,
 per k, each method's mean over all draws and the paired difference of each Table 1 claim over the same draws
 (mean, standard error, how many draws the first method wins)."""
-import glob, json, math, os, sys
+import glob, json, os, sys
+
+from lowshot_pairs import KS as ks, paired
 
 res = sys.argv[1] if len(sys.argv) > 1 else "results/table1"
 methods = ["raw", "moco", "pcl", "simclr", "pcl-simclr"]
-ks = ["1", "2", "4", "8", "16"]
 pairs = [("pcl", "moco"), ("pcl-simclr", "simclr"), ("moco", "raw"), ("pcl", "raw"), ("simclr", "raw"), ("pcl-simclr", "raw")]
 
 def load(m):
@@ -39,9 +40,6 @@ print("|---|" + "---|" * len(ks))
 for a, b in pairs:
     cells = []
     for k in ks:
-        d = [100 * (x - y) for x, y in zip(data[a][1][k], data[b][1][k])]
-        mean = sum(d) / len(d)
-        se = math.sqrt(sum((x - mean) ** 2 for x in d) / (len(d) - 1) / len(d)) if len(d) > 1 else float("nan")
-        wins = sum(1 for x in d if x > 0)
+        d, mean, se, wins = paired(data[a][1][k], data[b][1][k])
         cells.append(f"{mean:+.1f} ± {se:.1f} ({wins}/{len(d)})")
     print(f"| {a} - {b} | " + " | ".join(cells) + " |")
