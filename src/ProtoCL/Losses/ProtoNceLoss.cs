@@ -9,6 +9,10 @@ namespace ProtoCL.Losses;
 /// columns are negative prototypes sampled uniformly without replacement from the clusters that are positive
 /// for no sample of the batch; each column divided by its prototype's concentration phi; row i's target is column i.
 /// When fewer than r clusters remain (K &lt;= r plus the batch's positives), all of them are used.
+/// <see cref="LossOutput.Correct"/> counts the rows whose best column holds the row's own prototype. A prototype that is
+/// positive for several samples fills several identical columns (always when K is near or below the batch size), so
+/// the reference's count of rows whose best column is column i would report about 1 / (samples per prototype) even
+/// for a perfect fit; the loss itself is the reference's.
 /// </summary>
 public static class ProtoNceLoss
 {
@@ -35,7 +39,8 @@ public static class ProtoNceLoss
         var logits = q.matmul(selected.t()).div_(temps.unsqueeze(0));      // [N, N + r']
         var target = arange(q.shape[0], device: q.device);                 // [N]
         var loss = F.cross_entropy(logits, target);
-        var correct = logits.argmax(1).eq(target).sum();
+        var predicted = ids.index_select(0, logits.argmax(1));              // [N] prototype of each row's best column
+        var correct = predicted.eq(assignments).sum();
         return new LossOutput(loss.MoveToOuterDisposeScope(), correct.MoveToOuterDisposeScope());
     }
 }

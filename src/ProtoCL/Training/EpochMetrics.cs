@@ -10,6 +10,8 @@ public sealed record EpochMetrics
     [JsonPropertyName("loss_instance")] public double LossInstance { get; init; }
     [JsonPropertyName("loss_proto")] public double? LossProto { get; init; }
     [JsonPropertyName("acc_instance")] public double AccInstance { get; init; }
+    /// <summary>Share of query rows whose best prototype is their own cluster's, averaged over the levels (and over the
+    /// views that take the prototype term); 1 / K would be chance for equal clusters.</summary>
     [JsonPropertyName("acc_proto")] public double? AccProto { get; init; }
     [JsonPropertyName("lr")] public double Lr { get; init; }
     [JsonPropertyName("images_per_second")] public double ImagesPerSecond { get; init; }

@@ -45,4 +45,20 @@ public class ProtoNceLossTests
         var result = ProtoNceLoss.Compute(q, assign, c, phi, r, g);
         Assert.Equal(Math.Log(3 + r), result.Loss.item<float>(), 4);
     }
+
+    [Fact]
+    public void Should_CountOwnPrototypeAsCorrect_When_ItFillsSeveralColumns()
+    {
+        // K = 2, batch of 4: samples 0-2 belong to prototype 0 (three identical columns), sample 3 to prototype 1.
+        // Every query points at prototype 0, so rows 0-2 pick a column of their own prototype and row 3 does not:
+        // 3 correct. (Counting only "best column == i" would give 1: ties go to the first of the identical columns.)
+        float[][] c = [[1, 0], [0, 1]];
+        using var cT = tensor(c.SelectMany(r => r).ToArray()).view(2, 2);
+        using var q = tensor(new float[] { 1, 0, 1, 0, 1, 0, 1, 0 }).view(4, 2);
+        using var phi = tensor(new float[] { 0.2f, 0.2f });
+        using var assign = tensor(new long[] { 0, 0, 0, 1 });
+        using var g = new Generator(5);
+        var result = ProtoNceLoss.Compute(q, assign, cT, phi, 10, g);
+        Assert.Equal(3, result.Correct.item<long>());
+    }
 }
