@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# PCL-SimCLR (or PCL) variants at the Table 1 budget of results/table1-k10-20-40-mlp (60,000 images, 8 epochs, 1 warm-up,
+# One method's variants (any of the four) at the Table 1 budget of results/table1-k10-20-40-mlp (60,000 images, 8 epochs, 1 warm-up,
 # crop 0.5-1, bf16, MLP head, small preset otherwise; K = 10/20/40 unless the variant's flags give --clusters), one
 # flag set per variant; low-shot SVMs (5 draws, seed 0) and k-means AMI on the full 60,000/10,000 splits, to set
 # against the table's rows. About 20 minutes per variant on 2 cores. FLAGS with their own --clusters or --epochs replace
