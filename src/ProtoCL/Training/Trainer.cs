@@ -275,7 +275,7 @@ public sealed class Trainer : IDisposable
                 $"loss {sumLoss / seen:F3}  {seen / (secondsBefore + sw.Elapsed.TotalSeconds):F0} img/s");
         }
         double seconds = secondsBefore + sw.Elapsed.TotalSeconds;
-        double views = _o.Method is Method.Simclr or Method.PclSimclr || _o.Symmetric ? 2.0 : 1.0;
+        double views = _o.UsesMomentumEncoder && !_o.Symmetric ? 1.0 : 2.0;    // SimCLR methods and symmetric MoCo/PCL score both views
         return new EpochMetrics
         {
             Epoch = epoch + 1,
