@@ -13,6 +13,9 @@ public sealed record CheckpointMeta
 {
     /// <summary>Format version of the file.</summary>
     public int Format { get; init; } = 1;
+    /// <summary>Revision of the training step that wrote the file (<see cref="TrainingRevision"/>); files written before
+    /// revisions were recorded read as 1.</summary>
+    public int Revision { get; init; } = 1;
     /// <summary>Epochs finished (1-based count).</summary>
     public int Epoch { get; init; }
     public TrainingOptions Options { get; init; } = new();
@@ -32,6 +35,27 @@ public sealed record CheckpointMeta
     public int ImageCount { get; init; }
     public int Channels { get; init; }
     public int ImageSize { get; init; }
+}
+
+/// <summary>
+/// What one training step computes, numbered: a run continues only under the revision that started it, so that no run
+/// mixes epochs trained by two different losses under the same settings. Raise <see cref="Current"/> whenever a change
+/// makes the same options train differently (and say what changed below); a change to logging alone does not count.
+/// </summary>
+public static class TrainingRevision
+{
+    /// <summary>2 since 2026-11-30: PCL-SimCLR applies the prototype term to both of its views (revision 1: to the
+    /// first view only, unless --symmetric was given).</summary>
+    public const int Current = 2;
+
+    /// <summary>Throws when a checkpoint of another revision would be trained further.</summary>
+    public static void ThrowIfOther(CheckpointMeta meta, string path)
+    {
+        if (meta.Revision != Current)
+            throw new InvalidDataException(
+                $"{path} was written by a ProtoCL whose training differs from this one (training revision {meta.Revision}, this build {Current}); " +
+                "continuing it would mix two losses in one run: finish it with the ProtoCL that started it, or start a new run (--force or another --out)");
+    }
 }
 
 /// <summary>An epoch stopped between minibatches: the steps done, the random stream's state and the running sums.</summary>

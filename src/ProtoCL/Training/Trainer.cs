@@ -59,6 +59,8 @@ public sealed class Trainer : IDisposable
         set_num_threads(_o.Threads);
 
         CheckpointMeta? meta = resume && run is { HasCheckpoint: true } ? Checkpoint.ReadMeta(run.Checkpoint) : null;
+        if (meta is not null && (meta.Epoch < _o.Epochs || meta.Partial is not null))
+            TrainingRevision.ThrowIfOther(meta, run!.Checkpoint);            // before any model is built; a finished run trains no further
         (_mean, _std) = meta is not null ? (meta.ChannelMean, meta.ChannelStd) : FeatureExtractor.ChannelStatistics(data);
         _augmenter = new BatchAugmenter(_o.Augmentation, _mean, _std);
 
@@ -327,6 +329,7 @@ public sealed class Trainer : IDisposable
     {
         var meta = new CheckpointMeta
         {
+            Revision = TrainingRevision.Current,
             Epoch = epochsDone,
             Options = _o,
             ChannelMean = _mean,

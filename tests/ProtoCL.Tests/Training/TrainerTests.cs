@@ -101,6 +101,32 @@ public class TrainerTests
         Directory.Delete(b, true);
     }
 
+    [Fact]
+    public void Should_RefuseToTrainFurtherAndKeepTheCheckpoint_When_ItWasWrittenByAnotherTrainingRevision()
+    {
+        var dir = TinyRun.TempDir();
+        using var data = TinyRun.Data();
+        var run = new RunDirectory(dir);
+        using (var t = new Trainer(TinyRun.Options(epochs: 1), data, run)) t.Run();
+        // Rewrite the meta as a file from before revisions were recorded: without the "revision" field. Layout by hand:
+        // 8-byte magic, int32 length, JSON meta, the tensors.
+        var bytes = File.ReadAllBytes(run.Checkpoint);
+        int len = BitConverter.ToInt32(bytes, 8);
+        var meta = System.Text.Json.Nodes.JsonNode.Parse(bytes.AsSpan(12, len))!.AsObject();
+        Assert.True(meta.Remove("revision"));
+        var json = System.Text.Encoding.UTF8.GetBytes(meta.ToJsonString());
+        var old = bytes[..8].Concat(BitConverter.GetBytes(json.Length)).Concat(json).Concat(bytes[(12 + len)..]).ToArray();
+        File.WriteAllBytes(run.Checkpoint, old);
+
+        var e = Assert.Throws<InvalidDataException>(() => new Trainer(TinyRun.Options(epochs: 2), data, run, resume: true));
+        Assert.Contains("training revision 1, this build 2", e.Message);
+        Assert.Equal(old, File.ReadAllBytes(run.Checkpoint));
+        // A finished run is not trained further, so opening it stays allowed.
+        using (var finished = new Trainer(TinyRun.Options(epochs: 1), data, run, resume: true)) finished.Run();
+        Assert.Equal(old, File.ReadAllBytes(run.Checkpoint));
+        Directory.Delete(dir, true);
+    }
+
     [Theory]
     [InlineData("E-step features")]
     [InlineData("level 1 (K")]
