@@ -34,6 +34,9 @@ public sealed class ImageDataset : IDisposable
     /// <summary>Class names in label order, when known.</summary>
     public IReadOnlyList<string>? ClassNames { get; }
 
+    /// <summary>The file of each image, in order, when the images came from a folder; null for IDX, CIFAR-10 and embedded data.</summary>
+    public IReadOnlyList<string>? Files { get; init; }
+
     /// <summary>Number of images that were skipped as unreadable (policy skip).</summary>
     public int SkippedCount { get; init; }
 
@@ -58,7 +61,8 @@ public sealed class ImageDataset : IDisposable
             throw new ArgumentOutOfRangeException(nameof(count), $"slice [{start}, {start + count}) outside 0..{Count}");
         var images = Images.narrow(0, start, count).clone(); // [count, C, H, W]
         var labels = Labels?.Skip(start).Take(count).ToArray();
-        return new ImageDataset(images, labels, Source, ClassNames) { SkippedCount = SkippedCount, Skipped = Skipped };
+        var files = Files?.Skip(start).Take(count).ToArray();
+        return new ImageDataset(images, labels, Source, ClassNames) { Files = files, SkippedCount = SkippedCount, Skipped = Skipped };
     }
 
     /// <summary>The first <paramref name="n"/> images (all when n exceeds the count).</summary>

@@ -27,7 +27,7 @@ public static class ImageFolderReader
         if (scan.Files.Count == 0)
             throw new DataException($"no images found in {root} (looked for {string.Join(", ", Extensions)} files in it and in its sub-folders)");
 
-        var kept = new List<(DecodeResult Image, int Label)>();
+        var kept = new List<(DecodeResult Image, ImageFile File)>();
         var skipped = new List<SkippedImage>();
         int limit = options.Limit ?? int.MaxValue;
         (int Width, int Height)? target = options.ImageSize is int side ? (side, side) : null;
@@ -64,19 +64,20 @@ public static class ImageFolderReader
             kept.RemoveRange(limit, kept.Count - limit);
 
         var images = Assemble(kept);
-        int[]? labels = scan.Labelled ? kept.Select(k => k.Label).ToArray() : null;
+        int[]? labels = scan.Labelled ? kept.Select(k => k.File.Label).ToArray() : null;
         return new ImageDataset(images, labels, root, scan.Labelled ? scan.ClassNames : null)
         {
+            Files = kept.Select(k => k.File.Path).ToArray(),
             SkippedCount = skipped.Count,
             Skipped = skipped,
         };
     }
 
     private static void Accept(ImageFile file, DecodeResult result, BadImagePolicy policy,
-        List<(DecodeResult, int)> kept, List<SkippedImage> skipped)
+        List<(DecodeResult, ImageFile)> kept, List<SkippedImage> skipped)
     {
         if (result.Error is null)
-            kept.Add((result, file.Label));
+            kept.Add((result, file));
         else if (policy == BadImagePolicy.Skip)
             skipped.Add(new SkippedImage(file.Path, result.Error));
         else
@@ -84,7 +85,7 @@ public static class ImageFolderReader
     }
 
     /// <summary>Copies the images into one tensor: C = 1 when all are gray, else 3 with gray images repeated per channel.</summary>
-    private static Tensor Assemble(List<(DecodeResult Image, int Label)> kept)
+    private static Tensor Assemble(List<(DecodeResult Image, ImageFile File)> kept)
     {
         var (w, h) = (kept[0].Image.Width, kept[0].Image.Height);
         int channels = kept.All(k => k.Image.Gray) ? 1 : 3;
@@ -103,7 +104,7 @@ public static class ImageFolderReader
             }
             TensorFill.CopyImage(images, i, pixels); // [C, H, W]
             // Drop each decoded copy once it is in the tensor, so the two copies do not both stay alive.
-            kept[i] = (image with { Pixels = null }, kept[i].Label);
+            kept[i] = (image with { Pixels = null }, kept[i].File);
         }
         return images;
     }

@@ -35,8 +35,7 @@ public static class FeatureSource
         var (trained, meta) = LoadCheckpoint(checkpoint);
         using (trained)
         {
-            if (meta.Channels != data.Channels || meta.ImageSize != Math.Max(data.Height, data.Width))
-                throw new ArgumentException($"the checkpoint was trained on {meta.Channels}-channel {meta.ImageSize}px images; the data has {data.Channels}-channel {data.Height}x{data.Width} images");
+            meta.ThrowIfOtherImages(data);
             return FeatureExtractor.Extract(trained, data, new BatchAugmenter(new AugmentationOptions(), meta.ChannelMean, meta.ChannelStd), FeatureKind.Backbone, 512, progress);
         }
     }

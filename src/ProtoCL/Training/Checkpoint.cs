@@ -35,6 +35,13 @@ public sealed record CheckpointMeta
     public int ImageCount { get; init; }
     public int Channels { get; init; }
     public int ImageSize { get; init; }
+
+    /// <summary>Throws when <paramref name="data"/>'s images have another channel count or size than the training images.</summary>
+    public void ThrowIfOtherImages(ProtoCL.Data.ImageDataset data)
+    {
+        if (Channels != data.Channels || ImageSize != Math.Max(data.Height, data.Width))
+            throw new ArgumentException($"the checkpoint was trained on {Channels}-channel {ImageSize}px images; the data has {data.Channels}-channel {data.Height}x{data.Width} images");
+    }
 }
 
 /// <summary>
@@ -171,6 +178,27 @@ public static class Checkpoint
         catch (EndOfStreamException)
         {
             throw new InvalidDataException($"{path} is cut short; it is not a complete ProtoCL checkpoint");
+        }
+    }
+
+    /// <summary>Loads the encoder whose embeddings the E-step clusters: the momentum encoder of MoCo and PCL runs, the
+    /// encoder itself for SimCLR and PCL-SimCLR.</summary>
+    public static (ResNetEncoder Encoder, CheckpointMeta Meta) LoadClusteringEncoder(string path)
+    {
+        var meta = ReadMeta(path);
+        if (!meta.Options.UsesMomentumEncoder) return LoadEncoder(path);
+        using var encoder = new ResNetEncoder(meta.Options.Encoder);
+        var key = new ResNetEncoder(meta.Options.Encoder);
+        try
+        {
+            Load(path, encoder, key, out var queue, null);
+            queue?.Dispose();
+            return (key, meta);
+        }
+        catch
+        {
+            key.Dispose();
+            throw;
         }
     }
 

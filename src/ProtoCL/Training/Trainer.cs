@@ -40,7 +40,7 @@ public sealed class Trainer : IDisposable
     public ResNetEncoder? KeyEncoder { get; }
 
     /// <summary>dtype the encoders compute in: bfloat16 activations with float32 master weights under --precision bf16.</summary>
-    private ScalarType ComputeType => _o.Precision == Precision.Bf16 ? ScalarType.BFloat16 : ScalarType.Float32;
+    private ScalarType ComputeType => _o.ComputeType;
 
     /// <summary>The options with the data's channels and image size filled in.</summary>
     public TrainingOptions Options => _o;

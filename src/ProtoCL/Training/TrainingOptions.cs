@@ -107,6 +107,10 @@ public sealed record TrainingOptions
     /// <summary>Use only the first N images (null: all).</summary>
     public int? Limit { get; init; }
 
+    /// <summary>The tensor type the encoders compute in under <see cref="Precision"/>.</summary>
+    [JsonIgnore] public TorchSharp.torch.ScalarType ComputeType =>
+        Precision == Precision.Bf16 ? TorchSharp.torch.ScalarType.BFloat16 : TorchSharp.torch.ScalarType.Float32;
+
     /// <summary>True for methods that use prototypes.</summary>
     [JsonIgnore] public bool UsesPrototypes => Method is Method.Pcl or Method.PclSimclr;
 

@@ -23,12 +23,13 @@ public class ImageFolderBadImageTests
     {
         using var dir = new TempFolder();
         var empty = dir.Write("c/a-empty.png", []);
-        dir.Write("c/b-good.png", SkiaImages.GrayPng(2, 2, (_, _) => 5));
+        var good = dir.Write("c/b-good.png", SkiaImages.GrayPng(2, 2, (_, _) => 5));
         var text = dir.Write("c/c-text.jpg", "hello"u8.ToArray());
 
         using var data = ImageFolderReader.Read(dir.Path, new DataLoadOptions { BadImagePolicy = BadImagePolicy.Skip });
 
         Assert.Equal(1, data.Count);
+        Assert.Equal([good], data.Files!);                                   // the files of the images kept, nothing else
         Assert.Equal(2, data.SkippedCount);
         Assert.Equal([empty, text], data.Skipped.Select(s => s.Path));
         Assert.Contains("0 bytes", data.Skipped[0].Reason);

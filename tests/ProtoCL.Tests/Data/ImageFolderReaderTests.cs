@@ -11,6 +11,23 @@ public class ImageFolderReaderTests
     private static byte[] Pixels(ImageDataset data, int index) => data.Images[index].bytes.ToArray();
 
     [Fact]
+    public void Should_KeepEachImagesFileInOrder_When_ReadLimitedAndSliced()
+    {
+        using var dir = new TempFolder();
+        var dog = dir.Write("dog/b.png", SkiaImages.GrayPng(3, 3, (_, _) => 1));
+        var cat2 = dir.Write("cat/z.png", SkiaImages.GrayPng(3, 3, (_, _) => 2));
+        var cat1 = dir.Write("cat/a.png", SkiaImages.GrayPng(3, 3, (_, _) => 3));
+        var root = dir.Write("loose.png", SkiaImages.GrayPng(3, 3, (_, _) => 4));
+
+        using var all = ImageFolderReader.Read(dir.Path);
+        Assert.Equal([root, cat1, cat2, dog], all.Files!);                  // root files, then classes in name order
+        using var limited = ImageFolderReader.Read(dir.Path, new DataLoadOptions { Limit = 2 });
+        Assert.Equal([root, cat1], limited.Files!);
+        using var slice = all.Slice(1, 2);
+        Assert.Equal([cat1, cat2], slice.Files!);
+    }
+
+    [Fact]
     public void Should_ReadExactPixelsAndLabels_When_PngClassFoldersHoldColourImages()
     {
         using var dir = new TempFolder();
