@@ -52,6 +52,9 @@ public sealed class ClusterResult : IDisposable
         AtomicFile.WriteAllText(Path.Combine(dir, ManifestName), JsonSerializer.Serialize(new Manifest(FormatVersion, entries), Json));
     }
 
+    /// <summary>True when <paramref name="dir"/> holds a complete result (its manifest is written last).</summary>
+    public static bool IsSaved(string dir) => File.Exists(Path.Combine(dir, ManifestName));
+
     /// <summary>Reads a folder written by <see cref="Save"/>.</summary>
     /// <exception cref="FileNotFoundException">no clusters.json, or a file it names is missing</exception>
     /// <exception cref="InvalidDataException">the manifest is unreadable or disagrees with the arrays</exception>

@@ -24,7 +24,7 @@ public static class RunPrototypes
         if (epoch is int e)
         {
             folder = run.ClustersOfEpoch(e);
-            if (!File.Exists(Path.Combine(folder, "clusters.json")))
+            if (!ClusterResult.IsSaved(folder))
                 throw new ArgumentException($"{runFolder} has no E-step result for epoch {e} (the E-steps of this run: {Describe(run)})");
         }
         else
