@@ -39,9 +39,6 @@ public sealed class Trainer : IDisposable
     /// <summary>The momentum (key) encoder; null for SimCLR methods.</summary>
     public ResNetEncoder? KeyEncoder { get; }
 
-    /// <summary>dtype the encoders compute in: bfloat16 activations with float32 master weights under --precision bf16.</summary>
-    private ScalarType ComputeType => _o.ComputeType;
-
     /// <summary>The options with the data's channels and image size filled in.</summary>
     public TrainingOptions Options => _o;
 
@@ -184,7 +181,7 @@ public sealed class Trainer : IDisposable
         var sw = Stopwatch.StartNew();
         var source = KeyEncoder ?? Encoder; // PCL: momentum encoder; PCL-SimCLR: the encoder itself
         using var features = FeatureExtractor.Extract(source, _data, _augmenter, FeatureKind.Embedding, _o.FeatureBatchSize,
-            (done, total) => Progress("E-step features", done, total), ComputeType);
+            (done, total) => Progress("E-step features", done, total), _o.ComputeType);
         featureSeconds = sw.Elapsed.TotalSeconds;
         if (!isfinite(features).all().item<bool>())
             throw new TrainingDivergedException($"epoch {epoch + 1}: E-step features contain NaN or infinity; the last good checkpoint is kept");
@@ -237,8 +234,8 @@ public sealed class Trainer : IDisposable
             using var scope = NewDisposeScope();
             var idx = perm.narrow(0, step * b, b);                          // [B]
             var images = _data.Images.index_select(0, idx);                 // [B, C, H, W] uint8
-            var xq = _augmenter.Augment(images, gen).to(ComputeType);       // [B, C, H, W]
-            var xk = _augmenter.Augment(images, gen).to(ComputeType);       // [B, C, H, W]
+            var xq = _augmenter.Augment(images, gen).to(_o.ComputeType);       // [B, C, H, W]
+            var xk = _augmenter.Augment(images, gen).to(_o.ComputeType);       // [B, C, H, W]
             var (instance, queries, keys) = Forward(xq, xk, gen);
             var protoTerms = new List<Tensor>();
             var protoCorrect = new List<Tensor>();

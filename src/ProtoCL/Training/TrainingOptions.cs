@@ -107,7 +107,8 @@ public sealed record TrainingOptions
     /// <summary>Use only the first N images (null: all).</summary>
     public int? Limit { get; init; }
 
-    /// <summary>The tensor type the encoders compute in under <see cref="Precision"/>.</summary>
+    /// <summary>The tensor type the encoders compute in under <see cref="Precision"/>: bfloat16 activations (float32 master
+    /// weights) under bf16.</summary>
     [JsonIgnore] public TorchSharp.torch.ScalarType ComputeType =>
         Precision == Precision.Bf16 ? TorchSharp.torch.ScalarType.BFloat16 : TorchSharp.torch.ScalarType.Float32;
 
