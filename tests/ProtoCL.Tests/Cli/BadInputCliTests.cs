@@ -33,6 +33,8 @@ public class BadInputCliTests
         { "checkpoint", ["eval", "knn", "--checkpoint", "/nonexistent-run", "--train-data", "embedded", "--test-data", "embedded", "--limit", "100"] },
         { "no such run folder: /nonexistent-run", ["assign", "--checkpoint", "/nonexistent-run", "--limit", "100", "--csv", "OUT"] },
         { "--epoch must be at least 1", ["assign", "--checkpoint", "/nonexistent-run", "--epoch", "0", "--csv", "OUT"] },
+        { "holds no checkpoint.pcl", ["report", "--run", "OUT"] },
+        { "--neighbours must be at least 1", ["report", "--run", "OUT", "--neighbours", "0"] },
     };
 
     [Theory]

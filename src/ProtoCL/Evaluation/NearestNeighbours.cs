@@ -1,0 +1,106 @@
+using static TorchSharp.torch;
+
+namespace ProtoCL.Evaluation;
+
+/// <summary>The nearest images of one query in a feature space: dataset indices, most similar first, and cosine similarities.</summary>
+/// <param name="Query">Dataset index of the query image.</param>
+/// <param name="Neighbours">Dataset indices of its nearest images (the query itself excluded), most similar first.</param>
+/// <param name="Cosine">Cosine similarity of each neighbour to the query.</param>
+public sealed record NeighbourList(int Query, int[] Neighbours, float[] Cosine);
+
+/// <summary>
+/// Nearest neighbours by cosine similarity of L2-normalised features, within one set of images: what a user asks when
+/// looking at what a representation considers alike. Ties keep the smaller index first.
+/// </summary>
+public static class NearestNeighbours
+{
+    /// <summary>The <paramref name="k"/> nearest images of each query, the query itself excluded.</summary>
+    /// <param name="features">Features float32 [N, D] (normalised here).</param>
+    /// <param name="queries">Dataset indices to search from.</param>
+    /// <param name="k">Neighbours per query; capped at N - 1.</param>
+    /// <param name="blockSize">Queries compared with all N rows at once.</param>
+    public static NeighbourList[] Find(Tensor features, IReadOnlyList<int> queries, int k, int blockSize = KnnClassifier.DefaultBlockSize)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        ArgumentNullException.ThrowIfNull(queries);
+        if (features.dim() != 2) throw new ArgumentException($"features must be [N, D] (got {features.dim()} dimensions)", nameof(features));
+        ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(blockSize, 1);
+        long n = features.shape[0];
+        foreach (var q in queries)
+            if (q < 0 || q >= n) throw new ArgumentOutOfRangeException(nameof(queries), q, $"query index outside 0..{n - 1}");
+        int take = (int)Math.Min(k, n - 1);
+        var result = new NeighbourList[queries.Count];
+        if (take < 1)
+        {
+            for (int i = 0; i < queries.Count; i++) result[i] = new NeighbourList(queries[i], [], []);
+            return result;
+        }
+
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var all = FrozenFeatures.L2Normalize(features); // [N, D]
+        var allT = all.t();                              // [D, N]
+        for (int start = 0; start < queries.Count; start += blockSize)
+        {
+            using var blockScope = NewDisposeScope();
+            int length = Math.Min(blockSize, queries.Count - start);
+            var ids = new long[length];
+            for (int i = 0; i < length; i++) ids[i] = queries[start + i];
+            var index = tensor(ids);                                                   // [B]
+            var sims = all.index_select(0, index).mm(allT).data<float>().ToArray();  // [B, N], row-major
+            for (int i = 0; i < length; i++)
+                result[start + i] = TopOfRow(sims.AsSpan(i * (int)n, (int)n), queries[start + i], take);
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// The fraction of each image's <paramref name="k"/> nearest images that share its label, averaged over all images
+    /// (precision at k of retrieval by the representation; 1/C for a representation that knows nothing of C balanced
+    /// classes).
+    /// </summary>
+    /// <param name="features">Features float32 [N, D] (normalised here).</param>
+    /// <param name="labels">Label of each row.</param>
+    /// <param name="k">Neighbours per image; capped at N - 1.</param>
+    public static double LabelAgreement(Tensor features, int[] labels, int k)
+    {
+        ArgumentNullException.ThrowIfNull(labels);
+        FrozenFeatures.Validate(features, labels, nameof(features));
+        var lists = Find(features, Enumerable.Range(0, labels.Length).ToArray(), k);
+        long same = 0, total = 0;
+        foreach (var list in lists)
+        {
+            foreach (var j in list.Neighbours) if (labels[j] == labels[list.Query]) same++;
+            total += list.Neighbours.Length;
+        }
+        return total == 0 ? double.NaN : (double)same / total;
+    }
+
+    /// <summary>
+    /// The <paramref name="take"/> largest entries of one similarity row, larger first, ties by smaller index: one pass
+    /// keeping a sorted list of the best so far (O(N · take), for the few neighbours a picture or a score needs).
+    /// </summary>
+    private static NeighbourList TopOfRow(ReadOnlySpan<float> row, int query, int take)
+    {
+        var ids = new int[take];
+        var sims = new float[take];
+        int filled = 0;
+        for (int j = 0; j < row.Length; j++)
+        {
+            float s = row[j];
+            if (j == query) continue;                                 // the query never comes back as its own neighbour
+            if (filled == take && !(s > sims[take - 1])) continue;    // an equal similarity keeps the earlier (smaller) index
+            int at = filled == take ? take - 1 : filled++;
+            while (at > 0 && s > sims[at - 1])
+            {
+                sims[at] = sims[at - 1];
+                ids[at] = ids[at - 1];
+                at--;
+            }
+            sims[at] = s;
+            ids[at] = j;
+        }
+        return new NeighbourList(query, ids[..filled], sims[..filled]);
+    }
+}

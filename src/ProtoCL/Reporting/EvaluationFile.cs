@@ -1,0 +1,58 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace ProtoCL.Reporting;
+
+/// <summary>One JSON written by <c>protocl eval</c> (or <see cref="Evaluation.EvaluationRunner"/>), read back for a report.</summary>
+/// <param name="Path">Where it was read from.</param>
+/// <param name="Protocol">knn, linear, lowshot or cluster.</param>
+/// <param name="Checkpoint">The run folder or baseline it evaluated.</param>
+/// <param name="Json">The whole document.</param>
+public sealed record EvaluationFile(string Path, string Protocol, string Checkpoint, JsonObject Json)
+{
+    /// <summary>The protocols <c>protocl eval</c> writes.</summary>
+    public static readonly string[] Protocols = ["knn", "linear", "lowshot", "cluster"];
+
+    /// <summary>Reads and checks one evaluation JSON; anything else is refused with a one-line message.</summary>
+    public static EvaluationFile Read(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"no such evaluation JSON: {path}");
+        JsonNode? node;
+        try { node = JsonNode.Parse(File.ReadAllText(path)); }
+        catch (JsonException e) { throw new InvalidDataException($"{path} is not valid JSON ({e.Message})"); }
+        if (node is not JsonObject json || json["protocol"] is not JsonValue p || !p.TryGetValue<string>(out var protocol) || !Protocols.Contains(protocol))
+            throw new InvalidDataException($"{path} is not a protocl eval JSON (it needs \"protocol\": one of {string.Join(", ", Protocols)})");
+        var checkpoint = json["checkpoint"] is JsonValue c && c.TryGetValue<string>(out var s) ? s : "";
+        var file = new EvaluationFile(path, protocol, checkpoint, json);
+        if (protocol == "lowshot" && file.LowShot().Count == 0)
+            throw new InvalidDataException($"{path} holds no low-shot results (\"results\" keyed by k)");
+        return file;
+    }
+
+    /// <summary>Low-shot accuracy per k: (mean, std) as fractions; empty for the other protocols.</summary>
+    public IReadOnlyDictionary<int, (double Mean, double Std)> LowShot() => Numbers("accuracy_mean", "accuracy_std");
+
+    /// <summary>Low-shot mAP per k: (mean, std) as fractions; empty for the other protocols.</summary>
+    public IReadOnlyDictionary<int, (double Mean, double Std)> LowShotMap() => Numbers("map_mean", "map_std");
+
+    /// <summary>A number at the top level of the document (e.g. accuracy, ami), or NaN when absent.</summary>
+    public double Get(string name) => Json[name] is JsonValue v && v.TryGetValue<double>(out var d) ? d : double.NaN;
+
+    /// <summary>How the report names the evaluated checkpoint: its folder name, or the baseline's name.</summary>
+    public string CheckpointName => Checkpoint.Length == 0 ? System.IO.Path.GetFileNameWithoutExtension(Path)
+        : System.IO.Path.GetFileName(Checkpoint.TrimEnd('/', '\\')) is { Length: > 0 } name ? name : Checkpoint;
+
+    private SortedDictionary<int, (double, double)> Numbers(string mean, string std)
+    {
+        var result = new SortedDictionary<int, (double, double)>();
+        if (Protocol != "lowshot" || Json["results"] is not JsonObject results) return result;
+        foreach (var (key, value) in results)
+        {
+            if (!int.TryParse(key, NumberStyles.None, CultureInfo.InvariantCulture, out var k) || k < 1 || value is not JsonObject r) continue;
+            if (r[mean] is JsonValue m && m.TryGetValue<double>(out var md))
+                result[k] = (md, r[std] is JsonValue s && s.TryGetValue<double>(out var sd) ? sd : double.NaN);
+        }
+        return result;
+    }
+}

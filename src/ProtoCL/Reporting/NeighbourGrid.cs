@@ -1,0 +1,75 @@
+using ProtoCL.Data;
+using ProtoCL.Evaluation;
+using SkiaSharp;
+
+namespace ProtoCL.Reporting;
+
+/// <summary>
+/// A picture of what a representation considers alike: one row per query image, the query first (blue frame), then its
+/// nearest images in the feature space, most similar first. With labels, a neighbour of the query's class has a green
+/// frame and one of another class a red frame. Layout and sizes: <see cref="ImageGrid"/>, with 1 + k columns.
+/// </summary>
+public static class NeighbourGrid
+{
+    /// <summary>Frame of the query image.</summary>
+    public static readonly SKColor QueryFrame = new(0x1f, 0x5f, 0xbf);
+
+    /// <summary>Frame of a neighbour that shares the query's label.</summary>
+    public static readonly SKColor SameLabelFrame = new(0x1a, 0x9a, 0x3a);
+
+    /// <summary>Frame of a neighbour with another label.</summary>
+    public static readonly SKColor OtherLabelFrame = new(0xd0, 0x20, 0x20);
+
+    /// <summary>
+    /// Query images for the picture, seeded: with labels, one image of each class (classes in order, at most
+    /// <paramref name="count"/>); without, <paramref name="count"/> distinct images.
+    /// </summary>
+    public static int[] ChooseQueries(int imageCount, int[]? labels, int count, int seed)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        var random = new Random(seed);
+        if (labels is not null)
+        {
+            var byClass = new SortedDictionary<int, List<int>>();
+            for (int i = 0; i < labels.Length; i++)
+            {
+                if (!byClass.TryGetValue(labels[i], out var list)) byClass[labels[i]] = list = [];
+                list.Add(i);
+            }
+            return byClass.Values.Take(count).Select(list => list[random.Next(list.Count)]).ToArray();
+        }
+        var pool = Enumerable.Range(0, imageCount).ToArray();
+        int take = Math.Min(count, imageCount);
+        for (int i = 0; i < take; i++)
+        {
+            int j = random.Next(i, pool.Length);
+            (pool[i], pool[j]) = (pool[j], pool[i]);
+        }
+        return pool[..take];
+    }
+
+    /// <summary>Writes the PNG: one row per list, the query and then its neighbours.</summary>
+    /// <param name="images">The dataset the lists' indices refer to (its labels colour the frames when present).</param>
+    /// <param name="lists">Queries with their neighbours (<see cref="NearestNeighbours.Find"/>).</param>
+    /// <param name="pngPath">Output PNG path.</param>
+    public static void Write(ImageDataset images, IReadOnlyList<NeighbourList> lists, string pngPath)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        ArgumentNullException.ThrowIfNull(lists);
+        if (lists.Count == 0) throw new ArgumentException("no query to draw", nameof(lists));
+        var labels = images.Labels;
+        var rows = lists.Select(l =>
+        {
+            var frames = new SKColor?[1 + l.Neighbours.Length];
+            frames[0] = QueryFrame;
+            for (int j = 0; j < l.Neighbours.Length; j++)
+                frames[1 + j] = labels is null ? null : labels[l.Neighbours[j]] == labels[l.Query] ? SameLabelFrame : OtherLabelFrame;
+            var caption = labels is null ? new[] { $"image {l.Query}" } : [$"image {l.Query}", LabelName(images, labels[l.Query])];
+            return new ImageGridRow(caption, [l.Query, .. l.Neighbours], frames);
+        }).ToList();
+        ImageGrid.Write(images, rows, rows.Max(r => r.Samples.Length), pngPath);
+    }
+
+    private static string LabelName(ImageDataset images, int label) =>
+        images.ClassNames is { } names && label < names.Count ? names[label] : $"class {label}";
+}

@@ -1,0 +1,49 @@
+using System.Text.RegularExpressions;
+using ProtoCL.Tests.Training;
+using ProtoCL.Training;
+
+namespace ProtoCL.Tests.Cli;
+
+/// <summary><c>protocl report</c> through the real command, on a tiny PCL run.</summary>
+[Collection("torch")]
+public class ReportCliTests
+{
+    [Fact]
+    public void Should_WritePicturesAndShowTheEvaluations_When_ReportingAPclRun()
+    {
+        var dir = TinyRun.TempDir();
+        using (var data = TinyRun.Data())
+        using (var t = new Trainer(TinyRun.Options(), data, new RunDirectory(dir))) t.Run(); // warm-up, then one PCL epoch (K = 8, 16)
+        var lowshot = Path.Combine(dir, "lowshot-eval.json");
+        File.WriteAllText(lowshot, """
+            {"protocol": "lowshot", "checkpoint": "tiny", "results": {
+              "1": {"accuracy_mean": 0.4126, "accuracy_std": 0.0312, "map_mean": 0.4401, "map_std": 0.02},
+              "2": {"accuracy_mean": 0.5, "accuracy_std": 0.02, "map_mean": 0.51, "map_std": 0.02}}}
+            """);
+        var knn = Path.Combine(dir, "knn-eval.json");
+        File.WriteAllText(knn, """{"protocol": "knn", "checkpoint": "tiny", "test_images": 10000, "accuracy": 0.8193}""");
+        var notEval = Path.Combine(dir, "settings.json");
+        File.WriteAllText(notEval, """{"lr": 0.1}""");
+
+        var refused = CliProcess.Run(120, "report", "--run", dir, "--eval", notEval);
+        Assert.True(refused.Code == 2, refused.Output);
+        Assert.Contains("not a protocl eval JSON", refused.Output);
+        Assert.False(File.Exists(Path.Combine(dir, "index.html")));                  // refused before anything is written
+
+        var r = CliProcess.Run(240, "report", "--run", dir, "--data", "embedded", "--eval", lowshot, "--eval", knn, "--neighbours", "5");
+
+        Assert.True(r.Code == 0, r.Output);
+        foreach (var png in new[] { "curves.png", "pca.png", "neighbours.png", "lowshot.png", "prototypes-k8.png", "prototypes-k16.png" })
+        {
+            Assert.True(File.Exists(Path.Combine(dir, png)), $"{png} missing");
+            using var _ = Reporting.PngAssert.Valid(Path.Combine(dir, png));
+        }
+        var html = File.ReadAllText(Path.Combine(dir, "index.html"));
+        Assert.Contains("41.3 &#177; 3.1 (44.0)", html);                              // 0.4126 ± 0.0312, mAP 0.4401, as percentages
+        Assert.Contains("\"num\">81.9</td>", html);                                  // kNN accuracy 0.8193 as a percentage
+        Assert.Contains("10,000", html);
+        Assert.Matches(new Regex(@"5 nearest images among the 5,000 of embedded:fashion-mnist-test .*<b>\d+\.\d %</b> share its label"), html);
+        foreach (var src in new[] { "neighbours.png", "lowshot.png", "prototypes-k16.png" }) Assert.Contains($"src=\"{src}\"", html);
+        Directory.Delete(dir, true);
+    }
+}
