@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Reads RESULTS_DIR/evals/<m>-lowshot.json (draw seed 0) and RESULTS_DIR/draws/<m>-lowshot-seed<s>.json and prints,
+"""Reads RESULTS_DIR/evals/<m>-lowshot.json (the table's draw seed) and RESULTS_DIR/draws/<m>-lowshot-seed<s>.json and prints,
 per k, each method's mean over all draws and the paired difference of each Table 1 claim over the same draws
 (mean, standard error, how many draws the first method wins)."""
 import glob, json, os, sys

@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# More low-shot draws for the Table 1 checkpoints: `protocl eval lowshot` with draw seeds 1-4 (seed 0 is the table's),
-# so each method has 25 draws per k and the claims can be read as paired differences over the same labelled images.
+# More low-shot draws for the Table 1 checkpoints: `protocl eval lowshot` with the four draw seeds of 0-4 that the
+# table did not use (1-4 for a table made with seed 0), so each method has 25 draws per k and the claims can be read as
+# paired differences over the same labelled images.
 # The evaluation is the table's (same SVMs, same k, same features); only the seed of the draws changes.
 # Usage: bench/table1-draws.sh [RESULTS_DIR]   (default results/table1; writes RESULTS_DIR/draws/)
 set -eu
 res=${1:-results/table1}
 mkdir -p "$res/draws"
 protocl() { dotnet src/ProtoCL.Cli/bin/Release/net10.0/ProtoCL.Cli.dll "$@"; }
-for seed in 1 2 3 4; do
+table_seed=$(/usr/bin/python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['seed'])" "$res/evals/raw-lowshot.json")
+for seed in 0 1 2 3 4; do
+  [ "$seed" = "$table_seed" ] && continue
   for m in raw moco pcl simclr pcl-simclr; do
     out="$res/draws/$m-lowshot-seed$seed.json"
     [ -f "$out" ] && continue

@@ -39,9 +39,14 @@ public sealed record EvaluationFile(string Path, string Protocol, string Checkpo
     /// <summary>A number at the top level of the document (e.g. accuracy, ami), or NaN when absent.</summary>
     public double Get(string name) => Json[name] is JsonValue v && v.TryGetValue<double>(out var d) ? d : double.NaN;
 
-    /// <summary>How the report names the evaluated checkpoint: its folder name, or the baseline's name.</summary>
-    public string CheckpointName => Checkpoint.Length == 0 ? System.IO.Path.GetFileNameWithoutExtension(Path)
-        : System.IO.Path.GetFileName(Checkpoint.TrimEnd('/', '\\')) is { Length: > 0 } name ? name : Checkpoint;
+    /// <summary>How the report names the evaluated checkpoint: its folder name, or the baseline's name (raw, random).</summary>
+    public string CheckpointName => Checkpoint switch
+    {
+        "" => System.IO.Path.GetFileNameWithoutExtension(Path),
+        "raw" => "raw",
+        _ when Checkpoint.StartsWith("random", StringComparison.Ordinal) => "random",
+        _ => System.IO.Path.GetFileName(Checkpoint.TrimEnd('/', '\\')) is { Length: > 0 } name ? name : Checkpoint,
+    };
 
     private SortedDictionary<int, (double, double)> Numbers(string mean, string std)
     {

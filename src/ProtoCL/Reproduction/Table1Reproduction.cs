@@ -60,6 +60,7 @@ public static class Table1Reproduction
         AtomicFile.WriteAllText(Path.Combine(o.OutDir, "table1.json"), result.ToJsonString(JsonDefaults.Indented));
         WritePictures(o, methods, test, observer);
         AtomicFile.WriteAllText(Path.Combine(o.OutDir, "table1.md"), Markdown(o, result));
+        WritePage(o.OutDir, result);
         return result;
     }
 
@@ -171,7 +172,6 @@ public static class Table1Reproduction
     private static string Markdown(Table1Options o, JsonObject result)
     {
         var methods = result["methods"]!.AsObject();
-        var names = methods.Select(kv => kv.Key).ToList();
         var sb = new StringBuilder();
         sb.AppendLine("# Table 1, reproduced on Fashion-MNIST");
         sb.AppendLine();
@@ -180,20 +180,15 @@ public static class Table1Reproduction
         sb.AppendLine("then linear probe, weighted kNN (k = 200, T = 0.07) and k-means clustering (K = 10) of the test features.");
         sb.AppendLine("All learned rows share one training budget; `raw` is the pixels, `random` the same architecture at random initialisation.");
         sb.AppendLine();
-        sb.AppendLine("| method | k=1 | k=2 | k=4 | k=8 | k=16 | linear | kNN | AMI | NMI |");
-        sb.AppendLine("|---|---|---|---|---|---|---|---|---|---|");
-        foreach (var n in names)
-        {
-            var cells = Ks.Select(k => $"{100 * Get(methods, n, "lowshot", "results", k, "accuracy_mean"):F1} ± {100 * Get(methods, n, "lowshot", "results", k, "accuracy_std"):F1}");
-            sb.AppendLine($"| {n} | {string.Join(" | ", cells)} | {100 * Get(methods, n, "linear", "accuracy"):F1} | {100 * Get(methods, n, "knn", "accuracy"):F1} | {Get(methods, n, "cluster", "ami"):F3} | {Get(methods, n, "cluster", "nmi"):F3} |");
-        }
+        sb.AppendLine("| " + string.Join(" | ", TableHeader) + " |");
+        sb.AppendLine("|" + string.Concat(Enumerable.Repeat("---|", TableHeader.Length)));
+        foreach (var row in TableRows(methods)) sb.AppendLine("| " + string.Join(" | ", row) + " |");
         sb.AppendLine();
         sb.AppendLine("Low-shot mAP (mean over classes of non-interpolated average precision, as scikit-learn computes it; the reference script uses VOC07 interpolation, which is never lower), same draws:");
         sb.AppendLine();
-        sb.AppendLine("| method | k=1 | k=2 | k=4 | k=8 | k=16 |");
-        sb.AppendLine("|---|---|---|---|---|---|");
-        foreach (var n in names)
-            sb.AppendLine($"| {n} | {string.Join(" | ", Ks.Select(k => $"{100 * Get(methods, n, "lowshot", "results", k, "map_mean"):F1}"))} |");
+        sb.AppendLine("| " + string.Join(" | ", MapHeader) + " |");
+        sb.AppendLine("|" + string.Concat(Enumerable.Repeat("---|", MapHeader.Length)));
+        foreach (var row in MapRows(methods)) sb.AppendLine("| " + string.Join(" | ", row) + " |");
         sb.AppendLine();
         sb.AppendLine("## The paper's claims on this run");
         sb.AppendLine();
@@ -211,7 +206,7 @@ public static class Table1Reproduction
         sb.AppendLine("Shared budget (every learned method): `" + result["budget"]!.ToJsonString() + "`");
         sb.AppendLine();
         sb.AppendLine("Pictures: `lowshot.png` (accuracy vs k), `curves-*.png` (loss and accuracy per epoch), `pca-pcl.png`, `prototypes-pcl-*.png`.");
-        sb.AppendLine("Per-protocol JSON: `evals/<method>-<protocol>.json`.");
+        sb.AppendLine("Per-protocol JSON: `evals/<method>-<protocol>.json`. `index.html` shows the tables, the claims and the pictures on one page.");
         // Hand-written reading of the run (what holds, what was tried) survives regeneration in notes.md.
         var notes = Path.Combine(o.OutDir, "notes.md");
         if (File.Exists(notes))
@@ -222,6 +217,52 @@ public static class Table1Reproduction
             sb.Append(File.ReadAllText(notes).TrimEnd()).AppendLine();
         }
         return sb.ToString();
+    }
+
+    private static readonly string[] TableHeader = ["method", .. Ks.Select(k => $"k={k}"), "linear", "kNN", "AMI", "NMI"];
+
+    private static readonly string[] MapHeader = ["method", .. Ks.Select(k => $"k={k}")];
+
+    /// <summary>The main table's rows: low-shot accuracy (mean ± std, %), linear and kNN accuracy (%), AMI, NMI.</summary>
+    private static IEnumerable<string[]> TableRows(JsonObject methods) => methods.Select(kv => kv.Key).Select(n => new[] { n }
+        .Concat(Ks.Select(k => $"{100 * Get(methods, n, "lowshot", "results", k, "accuracy_mean"):F1} ± {100 * Get(methods, n, "lowshot", "results", k, "accuracy_std"):F1}"))
+        .Concat([$"{100 * Get(methods, n, "linear", "accuracy"):F1}", $"{100 * Get(methods, n, "knn", "accuracy"):F1}", $"{Get(methods, n, "cluster", "ami"):F3}", $"{Get(methods, n, "cluster", "nmi"):F3}"])
+        .ToArray());
+
+    /// <summary>Low-shot mAP (%) per method and k.</summary>
+    private static IEnumerable<string[]> MapRows(JsonObject methods) => methods.Select(kv => kv.Key).Select(n => new[] { n }
+        .Concat(Ks.Select(k => $"{100 * Get(methods, n, "lowshot", "results", k, "map_mean"):F1}")).ToArray());
+
+    /// <summary>
+    /// Writes <c>index.html</c> beside table1.json: the tables, the claims, the command and budget, notes.md, and the
+    /// pictures found in <paramref name="outDir"/>. Returns its path.
+    /// </summary>
+    public static string WritePage(string outDir, JsonObject result)
+    {
+        var methods = result["methods"]!.AsObject();
+        var sections = new List<(string, string)>
+        {
+            ("Low-shot accuracy (%, mean ± std over 5 draws), linear probe and kNN accuracy (%), k-means AMI and NMI", HtmlTable.From(TableHeader, TableRows(methods))),
+            ("Low-shot mAP (%)", HtmlTable.From(MapHeader, MapRows(methods))),
+            ("The paper's claims on this run", "<ul>\n" + string.Concat(Claims(methods).Select(c => $"<li>{HtmlTable.Escape(c)}</li>\n")) + "</ul>"),
+            ("Command and machine", $"<pre>{HtmlTable.Escape(result["command"]?.ToString())}</pre>\n<p>{HtmlTable.Escape(result["machine"]?.ToString())}; " +
+                $"training seconds: {HtmlTable.Escape(string.Join(", ", (result["train_seconds"]?.AsObject() ?? []).Select(kv => $"{kv.Key} {kv.Value!.GetValue<double>():F0}")))}.</p>\n" +
+                $"<pre>{HtmlTable.Escape(result["budget"]?.ToJsonString())}</pre>"),
+        };
+        var notes = Path.Combine(outDir, "notes.md");
+        if (File.Exists(notes)) sections.Add(("Notes (notes.md)", $"<pre style=\"white-space: pre-wrap\">{HtmlTable.Escape(File.ReadAllText(notes))}</pre>"));
+        var figures = new List<(string, string)>();
+        (string Pattern, string Caption)[] pictures =
+        [
+            ("lowshot.png", "low-shot accuracy against labelled images per class"), ("curves-*.png", "loss and accuracy per epoch"),
+            ("pca-pcl.png", "PCA of PCL's test features"), ("prototypes-pcl-*.png", "largest clusters of PCL's first level (last E-step)"),
+        ];
+        foreach (var (pattern, caption) in pictures)
+        {
+            foreach (var file in Directory.GetFiles(outDir, pattern).Select(Path.GetFileName).Order(StringComparer.Ordinal))
+                figures.Add(($"{caption} ({file})", file!));
+        }
+        return HtmlReport.Write(outDir, "Table 1, reproduced on Fashion-MNIST", sections, figures);
     }
 
     /// <summary>Each claim of the paper's Table 1, stated as holding or not on this run.</summary>

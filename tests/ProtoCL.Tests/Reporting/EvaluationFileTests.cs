@@ -31,6 +31,8 @@ public class EvaluationFileTests
         File.WriteAllText(dir.File("c.json"), """{"protocol": "cluster", "checkpoint": "raw", "ami": 0.6, "nmi": 0.61, "accuracy": 0.55}""");
         var e = EvaluationFile.Read(dir.File("c.json"));
         Assert.Equal("raw", e.CheckpointName);
+        File.WriteAllText(dir.File("r.json"), """{"protocol": "knn", "checkpoint": "random:runs/mine", "accuracy": 0.6}""");
+        Assert.Equal("random", EvaluationFile.Read(dir.File("r.json")).CheckpointName); // not the run whose architecture it borrows
         Assert.Equal(0.6, e.Get("ami"));
         Assert.Empty(e.LowShot());
     }

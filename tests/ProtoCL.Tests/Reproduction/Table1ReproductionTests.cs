@@ -53,6 +53,16 @@ public class Table1ReproductionTests
         foreach (var f in new[] { "table1.md", "lowshot.png", "curves-moco.png", "curves-pcl.png", "pca-pcl.png", "prototypes-pcl-k8.png" })
             Assert.True(File.Exists(Path.Combine(o.OutDir, f)), f);
         Assert.Equal(16, Directory.GetFiles(Path.Combine(o.OutDir, "evals"), "*.json").Length); // 4 rows x 4 protocols
+        // index.html: the same numbers as table1.json, the claims, the notes and every picture.
+        var html = File.ReadAllText(Path.Combine(o.OutDir, "index.html"));
+        var pcl = methods["pcl"]!;
+        string Pct(JsonNode n) => (100 * n.GetValue<double>()).ToString("F1", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Contains($"<td>{Pct(pcl["lowshot"]!["results"]!["1"]!["accuracy_mean"]!)} &#177; {Pct(pcl["lowshot"]!["results"]!["1"]!["accuracy_std"]!)}</td>", html);
+        Assert.Contains($">{Pct(pcl["knn"]!["accuracy"]!)}</td>", html);
+        Assert.Contains("PCL&#39;s AMI &gt; MoCo&#39;s", html);
+        Assert.Contains("- hand-written line", html);
+        foreach (var f in new[] { "lowshot.png", "curves-moco.png", "curves-pcl.png", "pca-pcl.png", "prototypes-pcl-k8.png" })
+            Assert.Contains($"src=\"{f}\"", html);
         Directory.Delete(dir, true);
     }
 
