@@ -30,7 +30,6 @@ public sealed class ReportCommand : Command<ReportSettings>
 
     public override int Execute(CommandContext context, ReportSettings s, CancellationToken cancellationToken)
     {
-        if (!new Training.RunDirectory(s.Run).HasCheckpoint) throw new UserError($"{Path.GetFullPath(s.Run)} holds no checkpoint.pcl; train first");
         using var data = DataSettings.Load(s.Data, new DataLoadOptions { Limit = MapImages });
         var options = new RunReportOptions { Tsne = s.Tsne, Seed = s.Seed, Evaluations = s.Eval, Neighbours = s.Neighbours };
         var index = RunReport.Write(s.Run, data, options, line => Console.Error.WriteLine(line));

@@ -91,6 +91,21 @@ internal static class ImageGrid
         AtomicFile.WriteAllBytes(pngPath, png.ToArray());
     }
 
+    /// <summary>
+    /// Up to <paramref name="take"/> distinct entries of <paramref name="pool"/> in random order (a partial Fisher-Yates
+    /// shuffle, which reorders <paramref name="pool"/> in place).
+    /// </summary>
+    public static int[] Sample(int[] pool, int take, Random random)
+    {
+        take = Math.Min(take, pool.Length);
+        for (int i = 0; i < take; i++)
+        {
+            int j = random.Next(i, pool.Length);
+            (pool[i], pool[j]) = (pool[j], pool[i]);
+        }
+        return pool[..take];
+    }
+
     /// <summary>Opaque RGBA8888 pixels (H · W · 4 bytes) of each requested image, in request order.</summary>
     private static byte[][] ReadRgba(ImageDataset images, int[] indices)
     {

@@ -38,14 +38,7 @@ public static class NeighbourGrid
             }
             return byClass.Values.Take(count).Select(list => list[random.Next(list.Count)]).ToArray();
         }
-        var pool = Enumerable.Range(0, imageCount).ToArray();
-        int take = Math.Min(count, imageCount);
-        for (int i = 0; i < take; i++)
-        {
-            int j = random.Next(i, pool.Length);
-            (pool[i], pool[j]) = (pool[j], pool[i]);
-        }
-        return pool[..take];
+        return ImageGrid.Sample(Enumerable.Range(0, imageCount).ToArray(), count, random);
     }
 
     /// <summary>Writes the PNG: one row per list, the query and then its neighbours.</summary>

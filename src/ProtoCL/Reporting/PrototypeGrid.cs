@@ -47,14 +47,7 @@ public static class PrototypeGrid
         var rows = new List<PrototypeGridRow>();
         foreach (var (id, list) in members.OrderByDescending(kv => kv.Value.Count).ThenBy(kv => kv.Key).Take(clusters))
         {
-            var pool = list.ToArray();
-            int take = Math.Min(perCluster, pool.Length);
-            for (int i = 0; i < take; i++)
-            {
-                int j = random.Next(i, pool.Length);
-                (pool[i], pool[j]) = (pool[j], pool[i]);
-            }
-            rows.Add(new PrototypeGridRow(id, list.Count, pool[..take]));
+            rows.Add(new PrototypeGridRow(id, list.Count, ImageGrid.Sample(list.ToArray(), perCluster, random)));
         }
         return rows;
     }

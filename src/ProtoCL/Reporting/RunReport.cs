@@ -80,10 +80,14 @@ public static class RunReport
         var ks = lowShot.SelectMany(e => e.LowShot().Keys).Distinct().Order().ToArray();
         sections.Add(("Low-shot classification (accuracy %, mean ± std over the draws; mAP %)", HtmlTable.From(
             ["checkpoint", .. ks.Select(k => $"k = {k}"), "file"],
-            lowShot.Select(e => new[] { e.Checkpoint }
-                .Concat(ks.Select(k => e.LowShot().TryGetValue(k, out var a)
-                    ? $"{Percent(a.Mean)} ± {Percent(a.Std)} ({(e.LowShotMap().TryGetValue(k, out var m) ? Percent(m.Mean) : "")})" : ""))
-                .Append(e.Path).ToArray()))));
+            lowShot.Select(e =>
+            {
+                var (accuracy, map) = (e.LowShot(), e.LowShotMap());
+                return new[] { e.Checkpoint }
+                    .Concat(ks.Select(k => accuracy.TryGetValue(k, out var a)
+                        ? $"{Percent(a.Mean)} ± {Percent(a.Std)} ({(map.TryGetValue(k, out var m) ? Percent(m.Mean) : "")})" : ""))
+                    .Append(e.Path).ToArray();
+            }))));
         var lines = new Dictionary<string, IReadOnlyDictionary<int, (double mean, double std)>>();
         foreach (var e in lowShot)
         {
