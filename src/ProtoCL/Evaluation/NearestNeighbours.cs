@@ -58,23 +58,31 @@ public static class NearestNeighbours
     /// <summary>
     /// The fraction of each image's <paramref name="k"/> nearest images that share its label, averaged over all images
     /// (precision at k of retrieval by the representation; 1/C for a representation that knows nothing of C balanced
-    /// classes).
+    /// classes). Images without a label (<see cref="Data.ImageDataset.Unlabelled"/>) are left out, as queries and as
+    /// neighbours. NaN when fewer than two images have a label.
     /// </summary>
     /// <param name="features">Features float32 [N, D] (normalised here).</param>
     /// <param name="labels">Label of each row.</param>
-    /// <param name="k">Neighbours per image; capped at N - 1.</param>
+    /// <param name="k">Neighbours per image; capped at the labelled images - 1.</param>
     public static double LabelAgreement(Tensor features, int[] labels, int k)
     {
+        ArgumentNullException.ThrowIfNull(features);
         ArgumentNullException.ThrowIfNull(labels);
-        FrozenFeatures.Validate(features, labels, nameof(features));
-        var lists = Find(features, Enumerable.Range(0, labels.Length).ToArray(), k);
+        if (features.dim() != 2 || features.shape[0] != labels.Length)
+            throw new ArgumentException($"features must be [{labels.Length}, D] for {labels.Length} labels (got [{string.Join(", ", features.shape)}])", nameof(features));
+        var labelled = Enumerable.Range(0, labels.Length).Where(i => labels[i] != Data.ImageDataset.Unlabelled).ToArray();
+        if (labelled.Length < 2) return double.NaN;
+        using var scope = NewDisposeScope();
+        var rows = labelled.Length == labels.Length ? features
+            : features.index_select(0, tensor(labelled.Select(i => (long)i).ToArray()));  // [L, D]
+        var kept = labelled.Select(i => labels[i]).ToArray();
         long same = 0, total = 0;
-        foreach (var list in lists)
+        foreach (var list in Find(rows, Enumerable.Range(0, kept.Length).ToArray(), k))
         {
-            foreach (var j in list.Neighbours) if (labels[j] == labels[list.Query]) same++;
+            foreach (var j in list.Neighbours) if (kept[j] == kept[list.Query]) same++;
             total += list.Neighbours.Length;
         }
-        return total == 0 ? double.NaN : (double)same / total;
+        return (double)same / total;
     }
 
     /// <summary>

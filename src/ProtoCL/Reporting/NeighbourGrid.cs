@@ -7,7 +7,7 @@ namespace ProtoCL.Reporting;
 /// <summary>
 /// A picture of what a representation considers alike: one row per query image, the query first (blue frame), then its
 /// nearest images in the feature space, most similar first. With labels, a neighbour of the query's class has a green
-/// frame and one of another class a red frame. Layout and sizes: <see cref="ImageGrid"/>, with 1 + k columns.
+/// frame and one of another class a red frame (no frame where either has no label). Layout and sizes: <see cref="ImageGrid"/>, with 1 + k columns.
 /// </summary>
 public static class NeighbourGrid
 {
@@ -56,7 +56,8 @@ public static class NeighbourGrid
             var frames = new SKColor?[1 + l.Neighbours.Length];
             frames[0] = QueryFrame;
             for (int j = 0; j < l.Neighbours.Length; j++)
-                frames[1 + j] = labels is null ? null : labels[l.Neighbours[j]] == labels[l.Query] ? SameLabelFrame : OtherLabelFrame;
+                frames[1 + j] = labels is null || labels[l.Query] == ImageDataset.Unlabelled || labels[l.Neighbours[j]] == ImageDataset.Unlabelled ? null
+                    : labels[l.Neighbours[j]] == labels[l.Query] ? SameLabelFrame : OtherLabelFrame;
             var caption = labels is null ? new[] { $"image {l.Query}" } : [$"image {l.Query}", LabelName(images, labels[l.Query])];
             return new ImageGridRow(caption, [l.Query, .. l.Neighbours], frames);
         }).ToList();
@@ -64,5 +65,5 @@ public static class NeighbourGrid
     }
 
     private static string LabelName(ImageDataset images, int label) =>
-        images.ClassNames is { } names && label < names.Count ? names[label] : $"class {label}";
+        label == ImageDataset.Unlabelled ? "no label" : images.ClassNames is { } names && label < names.Count ? names[label] : $"class {label}";
 }

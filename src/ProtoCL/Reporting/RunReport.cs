@@ -119,8 +119,10 @@ public static class RunReport
                      (images.Labels is null ? "" : "; green: same label, red: another label"), "neighbours.png"));
         if (images.Labels is null) return;
         double agreement = NearestNeighbours.LabelAgreement(features, images.Labels, options.Neighbours);
-        int classes = images.Labels.Distinct().Count();
-        sections.Add(("Nearest neighbours", $"<p>Of each image's {options.Neighbours} nearest images among the {images.Count:N0} of " +
+        if (double.IsNaN(agreement)) return;
+        int labelled = images.Labels.Count(l => l != ImageDataset.Unlabelled);
+        int classes = images.Labels.Where(l => l != ImageDataset.Unlabelled).Distinct().Count();
+        sections.Add(("Nearest neighbours", $"<p>Of each image's {options.Neighbours} nearest images among the {labelled:N0} labelled images of " +
             $"{HtmlTable.Escape(images.Source)} (cosine similarity of the backbone features), <b>{Percent(agreement)} %</b> share its label " +
             $"({classes} classes: about {Percent(1.0 / classes)} % for features that know nothing of them, if the classes are balanced).</p>"));
     }

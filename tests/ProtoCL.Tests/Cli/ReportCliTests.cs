@@ -42,7 +42,7 @@ public class ReportCliTests
         Assert.Contains("41.3 &#177; 3.1 (44.0)", html);                              // 0.4126 ± 0.0312, mAP 0.4401, as percentages
         Assert.Contains("\"num\">81.9</td>", html);                                  // kNN accuracy 0.8193 as a percentage
         Assert.Contains("10,000", html);
-        Assert.Matches(new Regex(@"5 nearest images among the 5,000 of embedded:fashion-mnist-test .*<b>\d+\.\d %</b> share its label"), html);
+        Assert.Matches(new Regex(@"5 nearest images among the 5,000 labelled images of embedded:fashion-mnist-test .*<b>\d+\.\d %</b> share its label"), html);
         foreach (var src in new[] { "neighbours.png", "lowshot.png", "prototypes-k16.png" }) Assert.Contains($"src=\"{src}\"", html);
         Directory.Delete(dir, true);
     }

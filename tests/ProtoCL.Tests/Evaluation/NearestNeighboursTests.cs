@@ -73,4 +73,15 @@ public class NearestNeighboursTests
         // k = 3: mate and both of the other pair → 4 of 12.
         Assert.Equal(1.0 / 3, NearestNeighbours.LabelAgreement(x, labels, 3), 12);
     }
+
+    [Fact]
+    public void Should_LeaveUnlabelledImagesOut_When_ScoringLabelAgreement()
+    {
+        // As above plus an unlabelled image at 5°, the nearest image of both 0 and 1. Left out, the k = 1 score stays
+        // 4 of 4; counted as a neighbour, images 0 and 1 would find it first and miss their mates.
+        using var x = Points((1, 0), (1, 10), (1, 90), (1, 100), (1, 5));
+        int[] labels = [0, 0, 1, 1, ProtoCL.Data.ImageDataset.Unlabelled];
+        Assert.Equal(1.0, NearestNeighbours.LabelAgreement(x, labels, 1), 12);
+        Assert.True(double.IsNaN(NearestNeighbours.LabelAgreement(x, [0, -1, -1, -1, -1], 1)));   // one labelled image: nothing to score
+    }
 }

@@ -37,6 +37,19 @@ public class NeighbourGridTests
     }
 
     [Fact]
+    public void Should_LeaveTheFrameOut_When_ANeighbourHasNoLabel()
+    {
+        using var dir = new TempDir();
+        using var data = new ImageDataset(full(3, 1, 28, 28, 128, dtype: ScalarType.Byte), [0, ImageDataset.Unlabelled, 0], "test");
+
+        NeighbourGrid.Write(data, [new NeighbourList(0, [1, 2], [0.9f, 0.8f])], dir.File("n.png"));
+
+        using var png = PngAssert.Valid(dir.File("n.png"));
+        Assert.Equal(SkiaSharp.SKColors.White, png.GetPixel(192, 32));           // image 1: no label, no frame
+        Assert.Equal(NeighbourGrid.SameLabelFrame, png.GetPixel(252, 32));       // image 2: the query's label
+    }
+
+    [Fact]
     public void Should_FrameOnlyTheQuery_When_ImagesHaveNoLabels()
     {
         using var dir = new TempDir();
