@@ -5,7 +5,8 @@ using SkiaSharp;
 namespace ProtoCL.Reporting;
 
 /// <summary>
-/// A picture of what a representation considers alike: one row per query image, the query first (blue frame), then its
+/// A picture of what a representation considers alike: one row per query image (named by its file for image folders,
+/// else by its index), the query first (blue frame), then its
 /// nearest images in the feature space, most similar first. With labels, a neighbour of the query's class has a green
 /// frame and one of another class a red frame (no frame where either has no label). Layout and sizes: <see cref="ImageGrid"/>, with 1 + k columns.
 /// </summary>
@@ -58,10 +59,22 @@ public static class NeighbourGrid
             for (int j = 0; j < l.Neighbours.Length; j++)
                 frames[1 + j] = labels is null || labels[l.Query] == ImageDataset.Unlabelled || labels[l.Neighbours[j]] == ImageDataset.Unlabelled ? null
                     : labels[l.Neighbours[j]] == labels[l.Query] ? SameLabelFrame : OtherLabelFrame;
-            var caption = labels is null ? new[] { $"image {l.Query}" } : [$"image {l.Query}", LabelName(images, labels[l.Query])];
+            var name = Name(images, l.Query);
+            var caption = labels is null ? new[] { name } : [name, LabelName(images, labels[l.Query])];
             return new ImageGridRow(caption, [l.Query, .. l.Neighbours], frames);
         }).ToList();
         ImageGrid.Write(images, rows, rows.Max(r => r.Samples.Length), pngPath);
+    }
+
+    /// <summary>Longest caption line that fits the label column at the grid's font size.</summary>
+    private const int CaptionChars = 16;
+
+    /// <summary>The query's file name for image folders (shortened to fit), else "image INDEX".</summary>
+    internal static string Name(ImageDataset images, int index)
+    {
+        if (images.Files is not { } files) return $"image {index}";
+        var name = Path.GetFileName(files[index]);
+        return name.Length <= CaptionChars ? name : name[..(CaptionChars - 1)] + "…";
     }
 
     private static string LabelName(ImageDataset images, int label) =>

@@ -64,6 +64,19 @@ public class NeighbourGridTests
     }
 
     [Fact]
+    public void Should_NameTheQueryByItsFile_When_ImagesComeFromAFolder()
+    {
+        using var data = new ImageDataset(full(2, 1, 28, 28, 128, dtype: ScalarType.Byte), null, "test")
+        {
+            Files = ["/photos/cat.png", "/photos/a-very-long-file-name.png"],
+        };
+        using var indexed = Images(labelled: false);
+        Assert.Equal("cat.png", NeighbourGrid.Name(data, 0));
+        Assert.Equal("a-very-long-fil…", NeighbourGrid.Name(data, 1));   // 15 characters and an ellipsis fit the label column
+        Assert.Equal("image 4", NeighbourGrid.Name(indexed, 4));
+    }
+
+    [Fact]
     public void Should_PickOneImageOfEachClassInClassOrder_When_ChoosingQueriesWithLabels()
     {
         int[] labels = [2, 0, 0, 1, 2, 1];
