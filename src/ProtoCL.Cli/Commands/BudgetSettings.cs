@@ -21,6 +21,7 @@ public abstract class BudgetSettings : CommandSettings
     [CommandOption("--queue <R>")] [Description("Negative keys in the queue, r (paper: 16384).")] public int? Queue { get; set; }
     [CommandOption("--moco-momentum <M>")] [Description("Momentum encoder coefficient m (paper: 0.999; small preset: 0.99).")] public double? MocoMomentum { get; set; }
     [CommandOption("--symmetric")] [Description("MoCo and PCL: each view is the query once (MoCo's CIFAR demo); paper: one query view. SimCLR methods use both views already.")] public bool? Symmetric { get; set; }
+    [CommandOption("--proto-logits <FORM>")] [Description("Prototype term's logits: reference (default; a column per batch sample's prototype, as salesforce/PCL) or paper (each prototype once, as the paper's equation).")] public string? ProtoLogits { get; set; }
     [CommandOption("--temperature <TAU>")] [Description("tau (PCL's command line: 0.2); also the mean of phi.")] public double? Temperature { get; set; }
     [CommandOption("--clusters <K,K,...>")] [Description("Cluster counts per granularity (paper: 25000,50000,100000).")] public string? Clusters { get; set; }
     [CommandOption("--arch <NAME>")] [Description("resnet18 or resnet50 (paper: resnet50).")] public string? Arch { get; set; }
@@ -50,6 +51,7 @@ public abstract class BudgetSettings : CommandSettings
         if (Queue is int q) o = o with { QueueSize = q };
         if (Temperature is double t) o = o with { Temperature = t };
         if (Symmetric is bool sym) o = o with { Symmetric = sym };
+        if (ProtoLogits is not null) o = o with { PrototypeLogits = ProtoLogits switch { "reference" => PrototypeLogits.Reference, "paper" => PrototypeLogits.Paper, _ => throw new UserError($"--proto-logits must be reference or paper (got '{ProtoLogits}')") } };
         if (MocoMomentum is double mm) o = o with { EncoderMomentum = mm };
         if (Clusters is not null) o = o with { Clusters = ParseClusters(Clusters) };
         if (Arch is not null) o = o with { Encoder = o.Encoder with { Arch = Arch switch { "resnet18" => Architecture.ResNet18, "resnet50" => Architecture.ResNet50, _ => throw new UserError($"--arch must be resnet18 or resnet50 (got '{Arch}')") } } };

@@ -12,7 +12,9 @@ namespace ProtoCL.Losses;
 /// <see cref="LossOutput.Correct"/> counts the rows whose best column holds the row's own prototype. A prototype that is
 /// positive for several samples fills several identical columns (always when K is near or below the batch size), so
 /// the reference's count of rows whose best column is column i would report about 1 / (samples per prototype) even
-/// for a perfect fit; the loss itself is the reference's.
+/// for a perfect fit; the loss itself is the reference's. With <c>eachPrototypeOnce</c> the logits are the paper's
+/// equation instead: N x (P + r') over the P distinct positives (ascending id) and the same negatives, row i's target
+/// being its own prototype's column.
 /// </summary>
 public static class ProtoNceLoss
 {
@@ -22,7 +24,9 @@ public static class ProtoNceLoss
     /// <param name="phi">Concentration per cluster, [K].</param>
     /// <param name="negatives">r: how many negative prototypes to sample.</param>
     /// <param name="generator">Seeded source of the negative sampling.</param>
-    public static LossOutput Compute(Tensor q, Tensor assignments, Tensor prototypes, Tensor phi, int negatives, Generator? generator)
+    /// <param name="eachPrototypeOnce">The paper's layout (each prototype one column) instead of the reference's.</param>
+    public static LossOutput Compute(Tensor q, Tensor assignments, Tensor prototypes, Tensor phi, int negatives, Generator? generator,
+        bool eachPrototypeOnce = false)
     {
         using var scope = NewDisposeScope();
         long k = prototypes.shape[0];
@@ -33,11 +37,23 @@ public static class ProtoNceLoss
         Tensor negIds = available <= negatives
             ? candidates
             : candidates.index_select(0, randperm(available, generator: generator, device: q.device).narrow(0, 0, negatives)); // [r]
-        var ids = cat([assignments, negIds], 0);                           // [N + r']
-        var selected = prototypes.index_select(0, ids);                    // [N + r', D]
-        var temps = phi.index_select(0, ids);                              // [N + r']
-        var logits = q.matmul(selected.t()).div_(temps.unsqueeze(0));      // [N, N + r']
-        var target = arange(q.shape[0], device: q.device);                 // [N]
+        Tensor ids, target;
+        if (eachPrototypeOnce)
+        {
+            var positives = nonzero(isPositive).view(-1);                  // [P], ascending
+            var column = zeros(k, ScalarType.Int64, device: q.device);    // [K]: column of each positive prototype
+            column.index_put_(arange(positives.shape[0], device: q.device), positives);
+            ids = cat([positives, negIds], 0);                             // [P + r']
+            target = column.index_select(0, assignments);                  // [N]
+        }
+        else
+        {
+            ids = cat([assignments, negIds], 0);                           // [N + r']
+            target = arange(q.shape[0], device: q.device);                 // [N]
+        }
+        var selected = prototypes.index_select(0, ids);                    // [C, D], C = N + r' or P + r'
+        var temps = phi.index_select(0, ids);                              // [C]
+        var logits = q.matmul(selected.t()).div_(temps.unsqueeze(0));      // [N, C]
         var loss = F.cross_entropy(logits, target);
         var predicted = ids.index_select(0, logits.argmax(1));              // [N] prototype of each row's best column
         var correct = predicted.eq(assignments).sum();

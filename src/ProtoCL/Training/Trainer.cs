@@ -246,7 +246,7 @@ public sealed class Trainer : IDisposable
                     var assign = level.Assignments.index_select(0, idx);      // [B]
                     foreach (var q in queries)
                     {
-                        var p = ProtoNceLoss.Compute(q, assign, level.Centroids, level.Phi, _o.QueueSize, gen);
+                        var p = ProtoNceLoss.Compute(q, assign, level.Centroids, level.Phi, _o.QueueSize, gen, _o.PrototypeLogits == PrototypeLogits.Paper);
                         protoTerms.Add(p.Loss);
                         protoCorrect.Add(p.Correct);
                     }

@@ -26,6 +26,17 @@ public enum LrSchedule
     Cosine,
 }
 
+/// <summary>How the prototype term lays out its logits (<see cref="Losses.ProtoNceLoss"/>).</summary>
+public enum PrototypeLogits
+{
+    /// <summary>As salesforce/PCL builds them: one column per batch sample's positive prototype (a prototype shared by
+    /// several samples fills several columns), then the sampled negatives.</summary>
+    Reference,
+    /// <summary>As the paper's equation reads: every prototype in play (the batch's positives and the sampled negatives)
+    /// once, the target being the sample's own prototype.</summary>
+    Paper,
+}
+
 /// <summary>Numeric precision of the encoders' forward and backward passes.</summary>
 public enum Precision
 {
@@ -80,6 +91,9 @@ public sealed record TrainingOptions
     /// views, results/ablation/table1-variants.md), so there it changes nothing.</summary>
     public bool Symmetric { get; init; }
 
+    /// <summary>Layout of the prototype term's logits: the reference implementation's (salesforce/PCL pcl/builder.py).</summary>
+    public PrototypeLogits PrototypeLogits { get; init; } = PrototypeLogits.Reference;
+
     /// <summary>k-means iterations: 20 (main_pcl.py run_kmeans, clus.niter).</summary>
     public int KMeansIterations { get; init; } = 20;
 
@@ -126,7 +140,7 @@ public sealed record TrainingOptions
         var d = new TrainingOptions();
         var o = this;
         if (!UsesPrototypes)
-            o = o with { Clusters = d.Clusters, WarmupEpochs = d.WarmupEpochs, KMeansIterations = d.KMeansIterations, KMeansRestarts = d.KMeansRestarts };
+            o = o with { Clusters = d.Clusters, WarmupEpochs = d.WarmupEpochs, KMeansIterations = d.KMeansIterations, KMeansRestarts = d.KMeansRestarts, PrototypeLogits = d.PrototypeLogits };
         if (!UsesMomentumEncoder)
         {
             o = o with { EncoderMomentum = d.EncoderMomentum };

@@ -22,7 +22,7 @@ public class TrainSettingsTests
         var o = new TrainSettings
         {
             Method = "moco", Epochs = 7, WarmupEpochs = 3, BatchSize = 64, Lr = 0.01, WeightDecay = 5e-4, Schedule = "step",
-            Queue = 256, Temperature = 0.3, Symmetric = true, MocoMomentum = 0.9, Clusters = "10, 20", Arch = "resnet50",
+            Queue = 256, Temperature = 0.3, Symmetric = true, ProtoLogits = "paper", MocoMomentum = 0.9, Clusters = "10, 20", Arch = "resnet50",
             Width = 24, BnGroups = 2, Mlp = true, Aug = "v2", CropMin = 0.5, Precision = "bf16", Seed = 9, Threads = 1, Limit = 500,
         }.Apply(Presets.Small);
 
@@ -36,6 +36,7 @@ public class TrainSettingsTests
         Assert.Equal(256, o.QueueSize);
         Assert.Equal(0.3, o.Temperature);
         Assert.True(o.Symmetric);
+        Assert.Equal(PrototypeLogits.Paper, o.PrototypeLogits);
         Assert.Equal(0.9, o.EncoderMomentum);
         Assert.Equal([10, 20], o.Clusters);
         Assert.Equal(Architecture.ResNet50, o.Encoder.Arch);
@@ -56,6 +57,7 @@ public class TrainSettingsTests
     [InlineData("--arch")]
     [InlineData("--aug")]
     [InlineData("--precision")]
+    [InlineData("--proto-logits")]
     public void Should_NameTheFlag_When_ItsValueIsUnknown(string flag)
     {
         var s = flag switch
@@ -64,6 +66,7 @@ public class TrainSettingsTests
             "--schedule" => new TrainSettings { Schedule = "linear" },
             "--arch" => new TrainSettings { Arch = "vgg" },
             "--aug" => new TrainSettings { Aug = "v3" },
+            "--proto-logits" => new TrainSettings { ProtoLogits = "both" },
             _ => new TrainSettings { Precision = "fp16" },
         };
         var e = Assert.Throws<UserError>(() => s.Apply(Presets.Small));

@@ -61,4 +61,44 @@ public class ProtoNceLossTests
         var result = ProtoNceLoss.Compute(q, assign, cT, phi, 10, g);
         Assert.Equal(3, result.Correct.item<long>());
     }
+
+    [Fact]
+    public void Should_ListEachPrototypeOnce_When_UsingThePapersForm()
+    {
+        // K = 4, batch of 3 with prototypes 2, 0, 2 and r = 10 > K: the columns are the distinct positives in ascending
+        // id (0, 2), then the negatives {1, 3}; every row is scored against the four prototypes once, its target its own.
+        float[][] c = [[1, 0], [0, 1], [-1, 0], [0.6f, 0.8f]];
+        double[] phi = [0.1, 0.2, 0.3, 0.4];
+        float[][] q = [[0.8f, 0.6f], [0.1f, -1], [-0.6f, 0.8f]];
+        long[] assign = [2, 0, 2];
+        double expected = 0;
+        for (int i = 0; i < 3; i++)
+        {
+            var logits = Enumerable.Range(0, 4).Select(j => (q[i][0] * c[j][0] + q[i][1] * c[j][1]) / phi[j]).ToArray();
+            double max = logits.Max();
+            double lse = max + Math.Log(logits.Sum(l => Math.Exp(l - max)));
+            expected += (lse - logits[assign[i]]) / 3;
+        }
+        using var qT = tensor(q.SelectMany(r => r).ToArray()).view(3, 2);
+        using var cT = tensor(c.SelectMany(r => r).ToArray()).view(4, 2);
+        using var phiT = tensor(phi.Select(p => (float)p).ToArray());
+        using var aT = tensor(assign);
+        using var g = new Generator(1);
+
+        var result = ProtoNceLoss.Compute(qT, aT, cT, phiT, 10, g, eachPrototypeOnce: true);
+
+        Assert.Equal(expected, result.Loss.item<float>(), 4);
+        // Largest logits (divided by phi): row 0 prototype 0 (8), row 1 prototype 0 (1), row 2 prototype 1 (4);
+        // only row 1 picks its own.
+        Assert.Equal(1, result.Correct.item<long>());
+        // With no negatives (r = 0) only the two positives compete.
+        double expectedPositivesOnly = 0;
+        for (int i = 0; i < 3; i++)
+        {
+            var logits = new[] { 0, 2 }.Select(j => (q[i][0] * c[j][0] + q[i][1] * c[j][1]) / phi[j]).ToArray();
+            double max = logits.Max();
+            expectedPositivesOnly += (max + Math.Log(logits.Sum(l => Math.Exp(l - max))) - logits[assign[i] == 0 ? 0 : 1]) / 3;
+        }
+        Assert.Equal(expectedPositivesOnly, ProtoNceLoss.Compute(qT, aT, cT, phiT, 0, g, eachPrototypeOnce: true).Loss.item<float>(), 4);
+    }
 }
