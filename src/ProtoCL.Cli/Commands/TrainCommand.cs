@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ProtoCL.Cli.Terminal;
+using ProtoCL.Data;
 using ProtoCL.Training;
 using Spectre.Console.Cli;
 
@@ -24,13 +25,13 @@ public sealed class TrainCommand : Command<TrainSettings>
         {
             var requested = options with { Encoder = options.Encoder with { InChannels = saved.Options.Encoder.InChannels, ImageSize = saved.Options.Encoder.ImageSize } };
             var differences = Differences(saved.Options with { Epochs = 0 }, requested with { Epochs = 0 });
-            if (settings.Data is not null && settings.Data != saved.Data && !(settings.Data == "embedded" && saved.Data.StartsWith("embedded", StringComparison.Ordinal)))
+            if (settings.Data is not null && settings.Data != saved.Data && settings.Data != DatasetLoader.PathOf(saved.Data))
                 differences.Insert(0, $"data: {saved.Data} -> {settings.Data}");
             if (differences.Count > 0)
                 throw new UserError($"--resume with settings that differ from {run.Config}: {string.Join("; ", differences)} (only --epochs may change)");
         }
 
-        var dataPath = settings.Data ?? (saved is not null && !saved.Data.StartsWith("embedded", StringComparison.Ordinal) ? saved.Data : null);
+        var dataPath = settings.Data ?? (saved is null ? null : DatasetLoader.PathOf(saved.Data));
         using var data = DataSettings.Load(dataPath, settings.LoadOptions with { Limit = options.Limit });
         TrainingOptionsValidator.ThrowIfInvalid(options with { Encoder = options.Encoder with { InChannels = data.Channels, ImageSize = Math.Max(data.Height, data.Width) } }, data.Count);
 

@@ -53,6 +53,11 @@ public static class DatasetLoader
         return LoadIdx(path, options);
     }
 
+    /// <summary>The path that loads a dataset again from its <see cref="ImageDataset.Source"/> (as a run's config and
+    /// checkpoint record it): <see cref="EmbeddedPath"/> for the embedded set, the source itself otherwise.</summary>
+    public static string PathOf(string source) =>
+        source.StartsWith(EmbeddedPath, StringComparison.Ordinal) ? EmbeddedPath : source;
+
     /// <summary>The Fashion-MNIST test split (10,000 images, 1x28x28, 10 classes) embedded in this assembly.</summary>
     public static ImageDataset LoadEmbedded(int? limit = null)
     {

@@ -134,7 +134,7 @@ public static class RunReport
         {
             progress?.Invoke($"training images ({meta.Source})");
             var load = new DataLoadOptions { Limit = meta.ImageCount, BadImagePolicy = BadImagePolicy.Skip };
-            train = meta.Source.StartsWith("embedded", StringComparison.Ordinal) ? DatasetLoader.LoadEmbedded(meta.ImageCount) : DatasetLoader.Load(meta.Source, load);
+            train = DatasetLoader.Load(DatasetLoader.PathOf(meta.Source), load);
         }
         catch (Exception e) when (e is IOException or DataException or ArgumentException or InvalidDataException or UnauthorizedAccessException)
         {

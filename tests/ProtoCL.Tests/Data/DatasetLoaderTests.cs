@@ -108,4 +108,11 @@ public class DatasetLoaderTests
 
         Assert.Equal($"no such file or folder: {path}", e.Message);
     }
+
+    [Theory]
+    [InlineData("embedded:fashion-mnist-test", "embedded")]
+    [InlineData("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz", "/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz")]
+    [InlineData("photos/", "photos/")]
+    public void Should_GiveThePathThatLoadsTheDataAgain_When_GivenADatasetsSource(string source, string expected) =>
+        Assert.Equal(expected, DatasetLoader.PathOf(source));
 }
