@@ -180,15 +180,11 @@ public static class Table1Reproduction
         sb.AppendLine("then linear probe, weighted kNN (k = 200, T = 0.07) and k-means clustering (K = 10) of the test features.");
         sb.AppendLine("All learned rows share one training budget; `raw` is the pixels, `random` the same architecture at random initialisation.");
         sb.AppendLine();
-        sb.AppendLine("| " + string.Join(" | ", TableHeader) + " |");
-        sb.AppendLine("|" + string.Concat(Enumerable.Repeat("---|", TableHeader.Length)));
-        foreach (var row in TableRows(methods)) sb.AppendLine("| " + string.Join(" | ", row) + " |");
+        AppendMarkdownTable(sb, TableHeader, TableRows(methods));
         sb.AppendLine();
         sb.AppendLine("Low-shot mAP (mean over classes of non-interpolated average precision, as scikit-learn computes it; the reference script uses VOC07 interpolation, which is never lower), same draws:");
         sb.AppendLine();
-        sb.AppendLine("| " + string.Join(" | ", MapHeader) + " |");
-        sb.AppendLine("|" + string.Concat(Enumerable.Repeat("---|", MapHeader.Length)));
-        foreach (var row in MapRows(methods)) sb.AppendLine("| " + string.Join(" | ", row) + " |");
+        AppendMarkdownTable(sb, MapHeader, MapRows(methods));
         sb.AppendLine();
         sb.AppendLine("## The paper's claims on this run");
         sb.AppendLine();
@@ -228,6 +224,14 @@ public static class Table1Reproduction
         .Concat(Ks.Select(k => $"{100 * Get(methods, n, "lowshot", "results", k, "accuracy_mean"):F1} ± {100 * Get(methods, n, "lowshot", "results", k, "accuracy_std"):F1}"))
         .Concat([$"{100 * Get(methods, n, "linear", "accuracy"):F1}", $"{100 * Get(methods, n, "knn", "accuracy"):F1}", $"{Get(methods, n, "cluster", "ami"):F3}", $"{Get(methods, n, "cluster", "nmi"):F3}"])
         .ToArray());
+
+    /// <summary>A Markdown table: the header row, the separator row, then one line per row.</summary>
+    private static void AppendMarkdownTable(StringBuilder sb, string[] header, IEnumerable<string[]> rows)
+    {
+        sb.AppendLine("| " + string.Join(" | ", header) + " |");
+        sb.AppendLine("|" + string.Concat(Enumerable.Repeat("---|", header.Length)));
+        foreach (var row in rows) sb.AppendLine("| " + string.Join(" | ", row) + " |");
+    }
 
     /// <summary>Low-shot mAP (%) per method and k.</summary>
     private static IEnumerable<string[]> MapRows(JsonObject methods) => methods.Select(kv => kv.Key).Select(n => new[] { n }
