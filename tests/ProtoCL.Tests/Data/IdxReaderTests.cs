@@ -113,21 +113,18 @@ public class IdxReaderTests
     }
 
     [Fact]
-    public void Should_ThrowQuicklyWithoutAllocating_When_HeaderClaimsATeraPixel()
+    public void Should_ThrowWithoutAllocating_When_HeaderClaimsATeraPixel()
     {
         // 10^6 images of 1000x1000 = 10^12 pixels, in a 16-byte file; and the same as a tiny gzip.
         var header = IdxBytes.Header(0x00000803, 1_000_000, 1000, 1000);
         foreach (var stored in new[] { header, IdxBytes.Gzip(header) })
         {
             var before = GC.GetTotalAllocatedBytes(precise: true);
-            var watch = System.Diagnostics.Stopwatch.StartNew();
             var e = Assert.Throws<DataException>(() => IdxReader.Read(new MemoryStream(stored), null, "huge"));
-            watch.Stop();
             long allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
 
             Assert.Contains("huge", e.Message);
             Assert.True(allocated < 1 << 20, $"allocated {allocated} bytes");
-            Assert.True(watch.ElapsedMilliseconds < 2000, $"took {watch.ElapsedMilliseconds} ms");
         }
     }
 

@@ -103,7 +103,7 @@ public class ImageFolderBadImageTests
     }
 
     [Fact]
-    public void Should_RefuseQuicklyWithoutDecoding_When_PngHeaderClaims100Megapixels()
+    public void Should_RefuseWithoutDecoding_When_PngHeaderClaims100Megapixels()
     {
         using var dir = new TempFolder();
         var lie = dir.Write("c/huge.png", PngBytes.LyingHeader(10_000, 10_000)); // a few hundred bytes
@@ -112,15 +112,12 @@ public class ImageFolderBadImageTests
         ImageFolderReader.Read(dir.Path, options).Dispose(); // warm up SkiaSharp and the JIT outside the measurement
 
         var before = GC.GetTotalAllocatedBytes(precise: true);
-        var watch = System.Diagnostics.Stopwatch.StartNew();
         using var data = ImageFolderReader.Read(dir.Path, options);
-        watch.Stop();
         long allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
 
         Assert.Equal(lie, Assert.Single(data.Skipped).Path);
         Assert.Contains("10000x10000", data.Skipped[0].Reason);
         Assert.True(allocated < 1 << 20, $"allocated {allocated} bytes");
-        Assert.True(watch.ElapsedMilliseconds < 2000, $"took {watch.ElapsedMilliseconds} ms");
     }
 
     [Fact]
