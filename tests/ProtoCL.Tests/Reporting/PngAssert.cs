@@ -24,4 +24,15 @@ internal static class PngAssert
         Assert.True(varied, "every pixel has the same colour");
         return bitmap;
     }
+
+    /// <summary>How many pixels of <paramref name="bitmap"/> are exactly the opaque colour (r, g, b).</summary>
+    public static int Count(SKBitmap bitmap, byte r, byte g, byte b)
+    {
+        var colour = new SKColor(r, g, b);
+        int n = 0;
+        for (int y = 0; y < bitmap.Height; y++)
+            for (int x = 0; x < bitmap.Width; x++)
+                if (bitmap.GetPixel(x, y) == colour) n++;
+        return n;
+    }
 }

@@ -30,7 +30,27 @@ public class PngWriterTests
         using var both = PngAssert.Valid(dir.File("curves.png"));
         using var loss = PngAssert.Valid(dir.File("loss.png"));
         using var accuracy = PngAssert.Valid(dir.File("accuracy.png"));
-        Assert.True(both.Height > loss.Height); // two stacked panels
+        Assert.Equal((900, 900), (both.Width, both.Height)); // two stacked 450-pixel panels
+        Assert.Equal((900, 560), (loss.Width, loss.Height));
+        Assert.Equal((900, 560), (accuracy.Width, accuracy.Height));
+        // D3's Category10: total blue #1f77b4, instance orange #ff7f0e, prototype green #2ca02c.
+        Assert.True(PngAssert.Count(loss, 0x1f, 0x77, 0xb4) > 20, "no total-loss line");
+        Assert.True(PngAssert.Count(loss, 0x2c, 0xa0, 0x2c) > 20, "no prototype-loss line");
+        Assert.True(PngAssert.Count(accuracy, 0xff, 0x7f, 0x0e) > 20, "no instance-accuracy line");
+        Assert.Equal(0, PngAssert.Count(accuracy, 0x1f, 0x77, 0xb4)); // accuracy has no total
+    }
+
+    [Fact]
+    public void Should_DrawNoPrototypeLine_When_NoEpochHasAPrototypeLoss()
+    {
+        using var dir = new TempDir();
+        var metrics = Epochs().Select(e => e with { LossProto = null, AccProto = null }).ToList();
+
+        CurvePlot.WriteLoss(metrics, dir.File("loss.png"));
+
+        using var loss = PngAssert.Valid(dir.File("loss.png"));
+        Assert.True(PngAssert.Count(loss, 0xff, 0x7f, 0x0e) > 20, "no instance-loss line");
+        Assert.Equal(0, PngAssert.Count(loss, 0x2c, 0xa0, 0x2c));
     }
 
     [Fact]
@@ -44,8 +64,17 @@ public class PngWriterTests
         };
 
         LowShotPlot.Write(accuracy, dir.File("lowshot.png"));
+        LowShotPlot.Write(new Dictionary<string, IReadOnlyDictionary<int, (double mean, double std)>> { ["PCL"] = accuracy["PCL"] },
+            dir.File("one.png"));
 
-        using var _ = PngAssert.Valid(dir.File("lowshot.png"));
+        using var both = PngAssert.Valid(dir.File("lowshot.png"));
+        using var one = PngAssert.Valid(dir.File("one.png"));
+        Assert.Equal((900, 560), (both.Width, both.Height));
+        // One line per method in Category10 order: blue #1f77b4, then orange #ff7f0e.
+        Assert.True(PngAssert.Count(both, 0x1f, 0x77, 0xb4) > 20, "no line of the first method");
+        Assert.True(PngAssert.Count(both, 0xff, 0x7f, 0x0e) > 20, "no line of the second method");
+        Assert.True(PngAssert.Count(one, 0x1f, 0x77, 0xb4) > 20, "no line of the only method");
+        Assert.Equal(0, PngAssert.Count(one, 0xff, 0x7f, 0x0e));
     }
 
     [Fact]
