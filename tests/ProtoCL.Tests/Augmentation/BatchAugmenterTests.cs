@@ -45,6 +45,31 @@ public class BatchAugmenterTests
         Assert.False(y[0].eq(y[1]).all().item<bool>());
     }
 
+    [Theory]
+    [InlineData(1.0)]
+    [InlineData(0.0)]
+    public void Should_TurnAConstantColourIntoItsLuma_When_GrayscaleIsCertain(double grayscaleProbability)
+    {
+        // A constant RGB image (200, 100, 50) with no jitter and no blur: cropping, resizing and flipping a constant image
+        // changes nothing, so with grayscale every channel is the ITU-R 601 luma
+        // (0.299 * 200 + 0.587 * 100 + 0.114 * 50) / 255 = (59.8 + 58.7 + 5.7) / 255 = 124.2 / 255,
+        // then normalised per channel as (v - mean_c) / std_c. Without grayscale each channel keeps its own value.
+        float[] mean = [0.1f, 0.2f, 0.3f], std = [0.5f, 0.25f, 0.2f];
+        var options = new AugmentationOptions { GrayscaleProbability = grayscaleProbability, JitterProbability = 0, BlurProbability = 0 };
+        var aug = new BatchAugmenter(options, mean, std);
+        byte[] rgb = [200, 100, 50];
+        using var x = tensor(rgb).view(1, 3, 1, 1).expand(3, 3, 6, 6).contiguous(); // [3, 3, 6, 6]
+        using var y = aug.Augment(x, new Generator(4));
+        var values = y.data<float>().ToArray();
+        const double luma = (0.299 * 200 + 0.587 * 100 + 0.114 * 50) / 255;
+        for (int i = 0; i < values.Length; i++)
+        {
+            int channel = i / 36 % 3;
+            double v = grayscaleProbability == 1 ? luma : rgb[channel] / 255.0;
+            Assert.Equal((v - mean[channel]) / std[channel], values[i], 4);
+        }
+    }
+
     [Fact]
     public void Should_Normalise_When_NotAugmenting()
     {

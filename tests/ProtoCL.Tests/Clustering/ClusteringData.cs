@@ -51,4 +51,36 @@ internal static class ClusteringData
         for (int c = 1; c < d.Length; c++) if (d[c] < d[best]) best = c;
         return (best, d);
     }
+
+    /// <summary>METHOD.md "Concentration phi" step by step, one cluster at a time, with numpy's linear-interpolation percentile on a sorted copy.</summary>
+    public static double[] NaivePhi(double[][] x, double[][] centroids, long[] labels, int k, double temperature, double alpha)
+    {
+        var phi = new double[k];
+        var z = new int[k];
+        for (int c = 0; c < k; c++)
+        {
+            double sum = 0;
+            for (int i = 0; i < x.Length; i++)
+            {
+                if (labels[i] != c) continue;
+                z[c]++;
+                sum += Math.Sqrt(SquaredDistance(x[i], centroids[c]));
+            }
+            if (z[c] > 1) phi[c] = sum / (z[c] * Math.Log(z[c] + alpha));
+        }
+        double max = Enumerable.Range(0, k).Where(c => z[c] > 1).Max(c => phi[c]);
+        for (int c = 0; c < k; c++) if (z[c] <= 1) phi[c] = max;
+
+        var sorted = phi.OrderBy(v => v).ToArray();
+        double Percentile(double q)
+        {
+            double pos = q * (k - 1);
+            int lo = (int)Math.Floor(pos), hi = Math.Min(lo + 1, k - 1);
+            return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
+        }
+        double p10 = Percentile(0.10), p90 = Percentile(0.90);
+        for (int c = 0; c < k; c++) phi[c] = Math.Clamp(phi[c], p10, p90);
+        double mean = phi.Average();
+        return phi.Select(v => temperature * v / mean).ToArray();
+    }
 }

@@ -22,7 +22,7 @@ public class ConcentrationTests
 
         var phi = Concentration.Estimate(x, centroids, assignments, temperature, alpha).data<float>().ToArray();
 
-        var expected = NaivePhi(Rows(x), Rows(centroids), labels, k, temperature, alpha);
+        var expected = ClusteringData.NaivePhi(Rows(x), Rows(centroids), labels, k, temperature, alpha);
         Assert.Equal(k, phi.Length);
         for (int c = 0; c < k; c++) Assert.Equal(expected[c], phi[c], 1e-5 * expected[c]);
         Assert.Equal(temperature, phi.Average(), 1e-6);
@@ -40,43 +40,38 @@ public class ConcentrationTests
     }
 
     [Fact]
+    public void Should_ClampToThePercentilesAndRescale_When_ClustersSpreadDifferently()
+    {
+        using var scope = NewDisposeScope();
+        // Three clusters of four points each at distance 1, 2 and 4 from their centre: raw phi = Z d / (Z log(Z + 10))
+        // = d / log 14, i.e. (1, 2, 4) / log 14 (the common factor 1 / log 14 cancels in the rescale).
+        // numpy's linear percentile on the sorted (1, 2, 4): the 10th at position 0.1 * 2 = 0.2 -> 1 + 0.2 * (2 - 1) = 1.2;
+        // the 90th at position 1.8 -> 2 + 0.8 * (4 - 2) = 3.6. Clamped: (1.2, 2, 3.6), mean 6.8 / 3.
+        // Rescaled to mean 0.2: phi = 0.2 * v * 3 / 6.8 = (0.72, 1.2, 2.16) / 6.8 = (0.105882..., 0.176470..., 0.317647...).
+        var x = tensor(new float[,]
+        {
+            { 1, 0 }, { -1, 0 }, { 0, 1 }, { 0, -1 },         // cluster 0 around (0, 0), distance 1
+            { 12, 0 }, { 8, 0 }, { 10, 2 }, { 10, -2 },       // cluster 1 around (10, 0), distance 2
+            { 4, 10 }, { -4, 10 }, { 0, 14 }, { 0, 6 },       // cluster 2 around (0, 10), distance 4
+        });
+        var centroids = tensor(new float[,] { { 0, 0 }, { 10, 0 }, { 0, 10 } });
+        var assignments = tensor(new long[] { 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2 });
+
+        var phi = Concentration.Estimate(x, centroids, assignments, 0.2).data<float>().ToArray();
+
+        Assert.Equal(0.72 / 6.8, phi[0], 6);
+        Assert.Equal(1.2 / 6.8, phi[1], 6);
+        Assert.Equal(2.16 / 6.8, phi[2], 6);
+        // Without the clamp the rescaled values would be 0.2 * (1, 2, 4) * 3 / 7 = (0.0857, 0.1714, 0.3429): the clamp counts.
+        Assert.NotEqual(0.6 / 7, phi[0], 3);
+    }
+
+    [Fact]
     public void Should_Throw_When_TemperatureIsNotPositive()
     {
         using var scope = NewDisposeScope();
         var x = Random(10, 3, seed: 24);
         var e = Assert.Throws<ArgumentException>(() => Concentration.Estimate(x, x.narrow(0, 0, 2), zeros(10, int64), 0));
         Assert.Contains("Temperature", e.Message);
-    }
-
-    /// <summary>METHOD.md "Concentration phi" step by step, one cluster at a time, with numpy's linear-interpolation percentile on a sorted copy.</summary>
-    private static double[] NaivePhi(double[][] x, double[][] centroids, long[] labels, int k, double temperature, double alpha)
-    {
-        var phi = new double[k];
-        var z = new int[k];
-        for (int c = 0; c < k; c++)
-        {
-            double sum = 0;
-            for (int i = 0; i < x.Length; i++)
-            {
-                if (labels[i] != c) continue;
-                z[c]++;
-                sum += Math.Sqrt(SquaredDistance(x[i], centroids[c]));
-            }
-            if (z[c] > 1) phi[c] = sum / (z[c] * Math.Log(z[c] + alpha));
-        }
-        double max = Enumerable.Range(0, k).Where(c => z[c] > 1).Max(c => phi[c]);
-        for (int c = 0; c < k; c++) if (z[c] <= 1) phi[c] = max;
-
-        var sorted = phi.OrderBy(v => v).ToArray();
-        double Percentile(double q)
-        {
-            double pos = q * (k - 1);
-            int lo = (int)Math.Floor(pos), hi = Math.Min(lo + 1, k - 1);
-            return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
-        }
-        double p10 = Percentile(0.10), p90 = Percentile(0.90);
-        for (int c = 0; c < k; c++) phi[c] = Math.Clamp(phi[c], p10, p90);
-        double mean = phi.Average();
-        return phi.Select(v => temperature * v / mean).ToArray();
     }
 }

@@ -23,9 +23,20 @@ public class EStepTests
             using var reference = KMeans.Fit(x, level.K, Quick with { Seed = m });
             Assert.True(Identical(level.Assignments, reference.Assignments));
             Assert.Equal(reference.Objective, level.Objective);
-            var phi = Concentration.Estimate(x, reference.Centroids, reference.Assignments, 0.2);
-            Assert.True(Identical(level.Phi, phi));
-            Assert.True(level.Centroids.norm(1).allclose(ones(level.K), rtol: 1e-5, atol: 1e-6));
+            // phi by a plain per-cluster loop (METHOD.md "Concentration phi", alpha = 10) over the level's own assignments
+            // and the raw (not yet normalised) k-means centroids.
+            var rawCentroids = Rows(reference.Centroids);
+            var expectedPhi = NaivePhi(Rows(x), rawCentroids, level.Assignments.data<long>().ToArray(), level.K, 0.2, 10.0);
+            var phi = level.Phi.data<float>().ToArray();
+            Assert.Equal(level.K, phi.Length);
+            for (int c = 0; c < level.K; c++) Assert.Equal(expectedPhi[c], phi[c], 1e-5 * expectedPhi[c]);
+            // The prototypes are those centroids divided by their length, row by row.
+            var prototypes = Rows(level.Centroids);
+            for (int c = 0; c < level.K; c++)
+            {
+                double length = Math.Sqrt(rawCentroids[c].Sum(v => v * v));
+                for (int j = 0; j < rawCentroids[c].Length; j++) Assert.Equal(rawCentroids[c][j] / length, prototypes[c][j], 1e-6);
+            }
             Assert.Equal(0.2, level.Phi.mean().item<float>(), 1e-6);
             Assert.True(level.KMeansSeconds > 0 && level.PhiSeconds > 0);
             Assert.False(level.LooksCollapsed, level.CollapseReason);

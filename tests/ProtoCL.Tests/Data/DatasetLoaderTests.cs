@@ -1,8 +1,9 @@
 using ProtoCL.Data;
+using Xunit.Abstractions;
 
 namespace ProtoCL.Tests.Data;
 
-public class DatasetLoaderTests
+public class DatasetLoaderTests(ITestOutputHelper output)
 {
     [Fact]
     public void Should_LoadTenThousandBalancedImages_When_LoadingTheEmbeddedSet()
@@ -32,12 +33,25 @@ public class DatasetLoaderTests
     [Fact]
     public void Should_MatchTheInstalledTestSplit_When_DebianPackageIsPresent()
     {
-        if (!File.Exists(DatasetLoader.FashionMnistTestPath))
-            return; // dataset-fashion-mnist not installed here: nothing to compare with
+        var path = DatasetLoader.FashionMnistTestPath;
+        if (!File.Exists(path))
+        {
+            // xunit 2 has no runtime skip and the project adds no package for one: the test passes without comparing, but
+            // says so in its output, and it fails where the data is promised (PROTOCL_REQUIRE_FASHION_MNIST=1) or where the
+            // package's folder exists without the test split (a broken install, not a missing one).
+            output.WriteLine($"NOT CHECKED: {path} is absent (install dataset-fashion-mnist to compare the embedded copy with it)");
+            Assert.True(Environment.GetEnvironmentVariable("PROTOCL_REQUIRE_FASHION_MNIST") != "1", $"{path} is required but absent");
+            Assert.False(Directory.Exists(Path.GetDirectoryName(path)), $"{Path.GetDirectoryName(path)} exists but holds no {Path.GetFileName(path)}");
+            return;
+        }
 
         using var embedded = DatasetLoader.LoadEmbedded(limit: 500);
-        using var installed = DatasetLoader.Load(DatasetLoader.FashionMnistTestPath, new DataLoadOptions { Limit = 500 });
+        using var installed = DatasetLoader.Load(path, new DataLoadOptions { Limit = 500 });
 
+        // Both sides really hold 500 images with content, so the comparison below cannot pass on two empty sets.
+        Assert.Equal(new long[] { 500, 1, 28, 28 }, installed.Images.shape);
+        Assert.Equal(500, installed.Labels!.Length);
+        Assert.True(installed.Images.bytes.ToArray().Any(b => b != 0), "the installed images are all black");
         Assert.Equal(embedded.Images.bytes.ToArray(), installed.Images.bytes.ToArray());
         Assert.Equal(embedded.Labels!, installed.Labels!);
         Assert.Equal(DatasetLoader.FashionMnistClassNames, installed.ClassNames!);

@@ -33,6 +33,45 @@ public class LowShotSvmTests
     }
 
     [Fact]
+    public void Should_ReportPopulationStatisticsOfTheDraws_When_ClassesOverlap()
+    {
+        // Centres 1.0 apart along their axes with unit noise: the classes overlap, so different draws of 2 labelled
+        // samples per class give different SVMs and different scores.
+        var (train, trainLabels) = Blobs.Make(classes: 3, perClass: 30, dim: 4, separation: 1.0, noise: 1.0, seed: 33);
+        var (test, testLabels) = Blobs.Make(classes: 3, perClass: 40, dim: 4, separation: 1.0, noise: 1.0, seed: 34);
+        using (train)
+        using (test)
+        {
+            var result = LowShotSvm.Evaluate(train, trainLabels, test, testLabels, new LowShotSvmOptions { Shots = [2], Draws = 5 });
+            var byK = result.Results["2"];
+            Assert.Equal(5, byK.Accuracies.Length);
+            Assert.Equal(5, byK.Maps.Length);
+            // Every accuracy is a count of the 120 test samples.
+            Assert.All(byK.Accuracies, a => Assert.Equal(Math.Round(a * 120), a * 120, 9));
+
+            // Mean and population standard deviation (divisor n = 5, numpy's np.std as documented), by a plain loop.
+            static (double Mean, double Std) MeanStd(double[] v)
+            {
+                double sum = 0;
+                for (int i = 0; i < v.Length; i++) sum += v[i];
+                double mean = sum / v.Length, squares = 0;
+                for (int i = 0; i < v.Length; i++) squares += (v[i] - mean) * (v[i] - mean);
+                return (mean, Math.Sqrt(squares / v.Length));
+            }
+            var (accMean, accStd) = MeanStd(byK.Accuracies);
+            var (mapMean, mapStd) = MeanStd(byK.Maps);
+            Assert.Equal(accMean, byK.AccuracyMean, 12);
+            Assert.Equal(accStd, byK.AccuracyStd, 12);
+            Assert.Equal(mapMean, byK.MapMean, 12);
+            Assert.Equal(mapStd, byK.MapStd, 12);
+            // The draws really differ, so the sample (n - 1) standard deviation would be a different, larger number.
+            Assert.True(accStd > 0, "all draws gave the same accuracy");
+            Assert.True(mapStd > 0, "all draws gave the same mAP");
+            Assert.NotEqual(accStd * Math.Sqrt(5.0 / 4), byK.AccuracyStd, 6);
+        }
+    }
+
+    [Fact]
     public void Should_DrawDistinctSamplesPerClass_When_Drawing()
     {
         var labels = Enumerable.Range(0, 300).Select(i => i % 3).ToArray();

@@ -47,6 +47,65 @@ public class ProtoNceLossTests
     }
 
     [Fact]
+    public void Should_DrawDistinctNonPositiveNegatives_When_SamplingFewerThanRemain()
+    {
+        // K = 6 distinct prototypes with distinct phi, batch of 2 with positives 0 and 2, r = 2: the negatives must be two
+        // different prototypes of {1, 3, 4, 5} (2 is positive for sample 1, so it is no negative for sample 0 either).
+        double[] degrees = [0, 50, 100, 160, 230, 300];
+        float[][] c = degrees.Select(d => new[] { (float)Math.Cos(d * Math.PI / 180), (float)Math.Sin(d * Math.PI / 180) }).ToArray();
+        double[] phi = [0.3, 0.5, 0.4, 0.7, 0.6, 0.9];
+        float[][] q = [[(float)Math.Cos(0.35), (float)Math.Sin(0.35)], [(float)Math.Cos(1.9), (float)Math.Sin(1.9)]];
+        long[] assign = [0, 2];
+
+        // Reference layout, by a plain loop: columns (0, 2, n1, n2), each logit divided by its own phi, row i's target column i.
+        double NaiveLoss(int n1, int n2)
+        {
+            int[] cols = [0, 2, n1, n2];
+            double loss = 0;
+            for (int i = 0; i < 2; i++)
+            {
+                var logits = cols.Select(j => (q[i][0] * c[j][0] + q[i][1] * c[j][1]) / phi[j]).ToArray();
+                double max = logits.Max();
+                loss += (max + Math.Log(logits.Sum(l => Math.Exp(l - max))) - logits[i]) / 2;
+            }
+            return loss;
+        }
+        int[] allowed = [1, 3, 4, 5];
+        var valid = new List<(int, int, double)>();
+        for (int a = 0; a < allowed.Length; a++)
+            for (int b = a + 1; b < allowed.Length; b++)
+                valid.Add((allowed[a], allowed[b], NaiveLoss(allowed[a], allowed[b])));
+        // Guard: every valid subset has its own loss, and every invalid draw (a positive, or one prototype twice) gives a loss
+        // far from all of them, so matching a valid loss identifies the subset.
+        for (int i = 0; i < valid.Count; i++)
+            for (int j = i + 1; j < valid.Count; j++)
+                Assert.True(Math.Abs(valid[i].Item3 - valid[j].Item3) > 1e-3, $"subsets {i} and {j} tie");
+        for (int a = 0; a < 6; a++)
+            for (int b = a; b < 6; b++)
+            {
+                if (a != b && allowed.Contains(a) && allowed.Contains(b)) continue;
+                double invalid = NaiveLoss(a, b);
+                Assert.All(valid, v => Assert.True(Math.Abs(v.Item3 - invalid) > 1e-3, $"invalid draw ({a}, {b}) ties with ({v.Item1}, {v.Item2})"));
+            }
+
+        using var qT = tensor(q.SelectMany(r => r).ToArray()).view(2, 2);
+        using var cT = tensor(c.SelectMany(r => r).ToArray()).view(6, 2);
+        using var phiT = tensor(phi.Select(p => (float)p).ToArray());
+        using var aT = tensor(assign);
+        var seen = new HashSet<(int, int)>();
+        for (ulong seed = 0; seed < 12; seed++)
+        {
+            using var g = new Generator(seed);
+            var result = ProtoNceLoss.Compute(qT, aT, cT, phiT, 2, g);
+            double loss = result.Loss.item<float>();
+            var match = valid.Where(v => Math.Abs(v.Item3 - loss) < 1e-4).ToArray();
+            Assert.True(match.Length == 1, $"seed {seed}: loss {loss} is no valid subset's ({string.Join(", ", valid.Select(v => $"{v.Item1}{v.Item2}: {v.Item3:F5}"))})");
+            seen.Add((match[0].Item1, match[0].Item2));
+        }
+        Assert.True(seen.Count >= 2, $"12 seeds drew only {string.Join(", ", seen)}");
+    }
+
+    [Fact]
     public void Should_CountOwnPrototypeAsCorrect_When_ItFillsSeveralColumns()
     {
         // K = 2, batch of 4: samples 0-2 belong to prototype 0 (three identical columns), sample 3 to prototype 1.

@@ -60,6 +60,54 @@ public class ResNetEncoderTests
     }
 
     [Fact]
+    public void Should_UpdateRunningStatisticsAsTheMeanOverGroups_When_SplitBatchNormTrains()
+    {
+        // C = 2 channels, G = 2 groups, N = 4 samples of 1 x 2 pixels; sample s belongs to group s % 2.
+        using var bn = new SplitBatchNorm2d(2, 2);
+        bn.train();
+        float[] values =
+        [
+            0, 2,   1, 1,   // sample 0 (group 0): channel 0, channel 1
+            4, 4,   0, 6,   // sample 1 (group 1)
+            2, 4,   1, 1,   // sample 2 (group 0)
+            8, 0,   3, 3,   // sample 3 (group 1)
+        ];
+        using var x = tensor(values).view(4, 2, 1, 2);
+        // Per group and channel, over its 2 samples x 2 pixels (PyTorch's running_var takes the unbiased variance, divisor 3):
+        //   channel 0: group 0 {0, 2, 2, 4} mean 2, var 8/3;  group 1 {4, 4, 8, 0} mean 4, var 32/3
+        //   channel 1: group 0 {1, 1, 1, 1} mean 1, var 0;    group 1 {0, 6, 3, 3} mean 3, var 18/3 = 6
+        // Each group updates its copy of the running statistics with momentum 0.1 from mean 0, var 1; the layer keeps
+        // the mean of the copies:
+        //   running_mean = 0.9 * 0 + 0.1 * mean(group means): channel 0: 0.1 * 3 = 0.3; channel 1: 0.1 * 2 = 0.2
+        //   running_var  = 0.9 * 1 + 0.1 * mean(group vars):  channel 0: 0.9 + 0.1 * 20/3 = 1.5666...; channel 1: 0.9 + 0.1 * 3 = 1.2
+        using (no_grad()) bn.forward(x).Dispose();
+        Assert.Equal(0.3, bn.running_mean[0].item<float>(), 6);
+        Assert.Equal(0.2, bn.running_mean[1].item<float>(), 6);
+        Assert.Equal(0.9 + 2.0 / 3, bn.running_var[0].item<float>(), 5);
+        Assert.Equal(1.2, bn.running_var[1].item<float>(), 6);
+        Assert.Equal(1L, bn.num_batches_tracked.item<long>());
+
+        // A second batch compounds from the new values:
+        //   running_mean: channel 0: 0.9 * 0.3 + 0.1 * 3 = 0.57; channel 1: 0.9 * 0.2 + 0.1 * 2 = 0.38
+        //   running_var:  channel 0: 0.9 * (0.9 + 2/3) + 0.1 * 20/3 = 0.81 + 0.6 + 2/3 = 2.0766...; channel 1: 0.9 * 1.2 + 0.1 * 3 = 1.38
+        using (no_grad()) bn.forward(x).Dispose();
+        Assert.Equal(0.57, bn.running_mean[0].item<float>(), 6);
+        Assert.Equal(0.38, bn.running_mean[1].item<float>(), 6);
+        Assert.Equal(0.81 + 0.6 + 2.0 / 3, bn.running_var[0].item<float>(), 5);
+        Assert.Equal(1.38, bn.running_var[1].item<float>(), 6);
+        Assert.Equal(2L, bn.num_batches_tracked.item<long>());
+
+        // Eval mode uses the running statistics and leaves them alone: channel 1 of sample 0 (value 1) becomes
+        // (1 - 0.38) / sqrt(1.38 + 1e-5).
+        bn.eval();
+        using (no_grad())
+        using (var y = bn.forward(x))
+            Assert.Equal((1 - 0.38) / Math.Sqrt(1.38 + 1e-5), y[0, 1, 0, 0].item<float>(), 5);
+        Assert.Equal(0.57, bn.running_mean[0].item<float>(), 6);
+        Assert.Equal(2L, bn.num_batches_tracked.item<long>());
+    }
+
+    [Fact]
     public void Should_MakeAllFloatingStateBf16AndKeepTheRandomStream_When_InferenceCopyIsBuilt()
     {
         using var enc = new ResNetEncoder(new EncoderOptions { Arch = Architecture.ResNet18, Width = 4, InChannels = 1, ImageSize = 28, Mlp = true });

@@ -47,6 +47,34 @@ public class Table1ReproductionTests
             Assert.InRange(row!["knn"]!["accuracy"]!.GetValue<double>(), 0, 1);
             Assert.InRange(row!["cluster"]!["ami"]!.GetValue<double>(), -1, 1);
         }
+        // Every row of table1.json is the per-protocol files in evals/, number for number; lowshot's extra per-k copies equal
+        // its results[k].
+        foreach (var (name, row) in methods)
+        {
+            foreach (var protocol in new[] { "lowshot", "linear", "knn", "cluster" })
+            {
+                var evalFile = JsonNode.Parse(File.ReadAllText(Path.Combine(o.OutDir, "evals", $"{name}-{protocol}.json")))!;
+                var inTable = row![protocol]!.DeepClone().AsObject();
+                if (protocol == "lowshot")
+                    foreach (var k in Ks)
+                    {
+                        Assert.True(JsonNode.DeepEquals(inTable["results"]![k], inTable[k]), $"{name} lowshot[{k}]");
+                        inTable.Remove(k);
+                    }
+                Assert.True(JsonNode.DeepEquals(evalFile, inTable), $"{name}-{protocol}: table1.json differs from evals/");
+            }
+        }
+        // The raw row's kNN accuracy, by a plain weighted vote over the pixels / 255 of the images the reproduction used
+        // (train: the first 320 embedded images, the budget's limit; test: the first 400, SmallTestSplit).
+        var raw = methods["raw"]!["knn"]!;
+        Assert.Equal(320, raw["train_images"]!.GetValue<int>());
+        Assert.Equal(400, raw["test_images"]!.GetValue<int>());
+        Assert.Equal(200, raw["k"]!.GetValue<int>());
+        Assert.Equal(0.07, raw["temperature"]!.GetValue<double>());
+        var (naiveAccuracy, naivePerClass) = NaiveRawKnn(trainCount: 320, testCount: 400, k: 200, temperature: 0.07);
+        Assert.Equal(naiveAccuracy, raw["accuracy"]!.GetValue<double>(), 12);
+        Assert.Equal(naivePerClass, raw["per_class_correct"]!.AsArray().Select(n => n!.GetValue<int>()));
+
         // 1x28x28 images: the stem the runs used is the CIFAR one, and the budget says so.
         Assert.True(json["budget"]!["encoder"]!["cifar_stem"]!.GetValue<bool>());
         Assert.Equal(1, json["budget"]!["encoder"]!["in_channels"]!.GetValue<int>());
@@ -103,6 +131,47 @@ public class Table1ReproductionTests
         Assert.Equal("PCL's AMI > MoCo's: holds (0.550 vs 0.450)", claims[1]);
         Assert.Equal("PCL-SimCLR > SimCLR at every k: holds", claims[2]);
         Assert.Equal("every learned representation beats raw pixels and random init under every protocol: does NOT hold (fails: moco <= raw AMI)", claims[3]);
+    }
+
+    /// <summary>
+    /// Weighted kNN as InstDisc defines it, by plain loops in double: cosine similarity of each test image's pixels / 255 to
+    /// every train image's, the k most similar vote for their class with weight exp(sim / T), the largest sum wins (the lower
+    /// class on a tie). Train is the first <paramref name="trainCount"/> embedded images, test the first <paramref name="testCount"/>.
+    /// </summary>
+    private static (double Accuracy, int[] PerClassCorrect) NaiveRawKnn(int trainCount, int testCount, int k, double temperature)
+    {
+        using var data = DatasetLoader.LoadEmbedded(Math.Max(trainCount, testCount));
+        var bytes = data.Images.data<byte>().ToArray();
+        int dim = 28 * 28;
+        var unit = new double[data.Count][];
+        for (int i = 0; i < data.Count; i++)
+        {
+            var v = new double[dim];
+            double norm = 0;
+            for (int j = 0; j < dim; j++) { v[j] = bytes[i * dim + j] / 255.0; norm += v[j] * v[j]; }
+            norm = Math.Sqrt(norm);
+            for (int j = 0; j < dim; j++) v[j] /= norm;
+            unit[i] = v;
+        }
+        var labels = data.Labels!;
+        int correct = 0;
+        var perClass = new int[10];
+        for (int t = 0; t < testCount; t++)
+        {
+            var sims = new (double Sim, int Label)[trainCount];
+            for (int r = 0; r < trainCount; r++)
+            {
+                double dot = 0;
+                for (int j = 0; j < dim; j++) dot += unit[t][j] * unit[r][j];
+                sims[r] = (dot, labels[r]);
+            }
+            var votes = new double[10];
+            foreach (var (sim, label) in sims.OrderByDescending(s => s.Sim).Take(k)) votes[label] += Math.Exp(sim / temperature);
+            int best = 0;
+            for (int c = 1; c < 10; c++) if (votes[c] > votes[best]) best = c;
+            if (best == labels[t]) { correct++; perClass[best]++; }
+        }
+        return ((double)correct / testCount, perClass);
     }
 
     /// <summary>The first 400 embedded images and labels as an IDX pair in <paramref name="dir"/> (a short test split).</summary>

@@ -65,6 +65,46 @@ public class TrainingOptionsTests
         Assert.False(Same(a, a with { LearningRate = 0.1 }));
     }
 
+    [Theory]
+    // The paper's schedule (200 epochs, lr 0.03): x0.1 at epoch 120 and again at 160; epochs are 0-based.
+    [InlineData(200, 0, 0.03)]
+    [InlineData(200, 119, 0.03)]
+    [InlineData(200, 120, 0.003)]
+    [InlineData(200, 159, 0.003)]
+    [InlineData(200, 160, 0.0003)]
+    [InlineData(200, 199, 0.0003)]
+    // 10 epochs: 60 % and 80 % are epochs 6 and 8.
+    [InlineData(10, 5, 0.03)]
+    [InlineData(10, 6, 0.003)]
+    [InlineData(10, 7, 0.003)]
+    [InlineData(10, 8, 0.0003)]
+    [InlineData(10, 9, 0.0003)]
+    public void Should_DivideByTenAtSixtyAndEightyPercent_When_StepSchedule(int epochs, int epoch, double expected)
+    {
+        var o = new TrainingOptions { Schedule = LrSchedule.Step, Epochs = epochs, LearningRate = 0.03 };
+        Assert.Equal(expected, o.LearningRateAt(epoch), 12);
+    }
+
+    [Theory]
+    // lr * 0.5 * (1 + cos(pi * epoch / epochs)) with lr = 0.1 and 200 epochs:
+    [InlineData(0, 0.1)]                                         // cos 0 = 1: the full rate
+    [InlineData(50, 0.1 * 0.5 * (1 + 0.70710678118654752))]      // cos(pi/4) = sqrt(2)/2: 0.085355...
+    [InlineData(100, 0.05)]                                      // cos(pi/2) = 0: half
+    [InlineData(150, 0.1 * 0.5 * (1 - 0.70710678118654752))]     // cos(3pi/4) = -sqrt(2)/2: 0.014644...
+    [InlineData(200, 0.0)]                                       // cos(pi) = -1: zero at the end
+    public void Should_FollowTheHalfCosine_When_CosineSchedule(int epoch, double expected)
+    {
+        var o = new TrainingOptions { Schedule = LrSchedule.Cosine, Epochs = 200, LearningRate = 0.1 };
+        Assert.Equal(expected, o.LearningRateAt(epoch), 12);
+    }
+
+    [Fact]
+    public void Should_UseTheStepSchedule_When_NothingIsSet()
+    {
+        // The default is the paper's v1 schedule: the rate at epoch 120 of the default 200 is a tenth of the default 0.03.
+        Assert.Equal(0.003, new TrainingOptions().LearningRateAt(120), 12);
+    }
+
     // Records compare arrays by reference, so compare the JSON as the reproduction does.
     private static bool Same(TrainingOptions a, TrainingOptions b) =>
         System.Text.Json.JsonSerializer.Serialize(a.WithoutUnusedSettings()) == System.Text.Json.JsonSerializer.Serialize(b.WithoutUnusedSettings());

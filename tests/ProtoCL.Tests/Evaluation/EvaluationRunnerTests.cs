@@ -1,0 +1,51 @@
+using ProtoCL.Data;
+using ProtoCL.Evaluation;
+using static TorchSharp.torch;
+
+namespace ProtoCL.Tests.Evaluation;
+
+public class EvaluationRunnerTests
+{
+    /// <summary>1-channel 1 x 2 images whose two pixels are a point's coordinates.</summary>
+    private static ImageDataset Points(byte[][] points, int[] labels, string source) =>
+        new(tensor(points.SelectMany(p => p).ToArray()).view(points.Length, 1, 1, 2), labels, source);
+
+    [Fact]
+    public void Should_ScoreHandPlacedPointsByCosineNearestNeighbour_When_RunningKnnOnRawPixels()
+    {
+        // Train points at angles atan2(y, x): (200, 10) 2.9 deg class 0, (10, 200) 87.1 deg class 1, (100, 100) 45 deg class 2.
+        using var train = Points([[200, 10], [10, 200], [100, 100]], [0, 1, 2], "train-points");
+        // Test points with k = 1 (nearest by cosine, i.e. by angle):
+        //   (250, 0)  0 deg    -> (200, 10)  class 0, truth 0: right
+        //   (0, 90)   90 deg   -> (10, 200)  class 1, truth 1: right
+        //   (90, 100) 48.0 deg -> (100, 100) class 2, truth 1: wrong (45 deg is 3.0 away, 87.1 deg is 39.0 away)
+        //   (50, 40)  38.7 deg -> (100, 100) class 2, truth 2: right (6.3 deg away; 2.9 deg is 35.8 away)
+        // accuracy 3 / 4; per class correct (1, 1, 1) of (1, 2, 1).
+        using var test = Points([[250, 0], [0, 90], [90, 100], [50, 40]], [0, 1, 1, 2], "test-points");
+
+        var json = EvaluationRunner.Run(Protocol.Knn, "raw", train, test, new EvaluationSettings { KnnK = 1, Seed = 3 });
+
+        Assert.Equal("knn", json["protocol"]!.GetValue<string>());
+        Assert.Equal("raw", json["checkpoint"]!.GetValue<string>());
+        Assert.Equal("train-points", json["train_data"]!.GetValue<string>());
+        Assert.Equal("test-points", json["test_data"]!.GetValue<string>());
+        Assert.Equal(3, json["train_images"]!.GetValue<int>());
+        Assert.Equal(4, json["test_images"]!.GetValue<int>());
+        Assert.Equal(2, json["feature_dim"]!.GetValue<long>()); // 1 channel x 1 x 2 pixels
+        Assert.Equal(3, json["seed"]!.GetValue<int>());
+        Assert.Equal(0.75, json["accuracy"]!.GetValue<double>(), 12);
+        Assert.Equal(1, json["k"]!.GetValue<int>());
+        Assert.Equal(0.07, json["temperature"]!.GetValue<double>());
+        Assert.Equal([1, 1, 1], json["per_class_correct"]!.AsArray().Select(n => n!.GetValue<int>()));
+        Assert.Equal([1, 2, 1], json["per_class_total"]!.AsArray().Select(n => n!.GetValue<int>()));
+    }
+
+    [Fact]
+    public void Should_RefuseUnlabelledData_When_Evaluating()
+    {
+        using var train = new ImageDataset(tensor(new byte[] { 1, 2, 3, 4 }).view(2, 1, 1, 2), null, "unlabelled");
+        using var test = Points([[1, 2]], [0], "test-points");
+        var e = Assert.Throws<ArgumentException>(() => EvaluationRunner.Run(Protocol.Knn, "raw", train, test, new EvaluationSettings()));
+        Assert.Contains("unlabelled", e.Message);
+    }
+}
