@@ -7,7 +7,9 @@ namespace ProtoCL.Clustering;
 /// Re-seeds empty clusters as faiss does (faiss/impl/ClusteringHelpers.cpp split_clusters): for each empty
 /// cluster, in index order, pick a donor with probability proportional to (size - 1), copy the donor's
 /// centroid with a small symmetric perturbation (1 +/- 1/1024, alternating over dimensions, opposite signs
-/// for the two) and assume the donor's members split evenly between the two.
+/// for the two) and assume the donor's members split evenly between the two. One difference: faiss scans the
+/// clusters from index 0 accepting each with probability (size - 1) / (n - K), which leans towards low indices;
+/// this draws exactly in proportion to (size - 1) with one uniform number per empty cluster.
 /// </summary>
 internal static class EmptyClusterSplit
 {
