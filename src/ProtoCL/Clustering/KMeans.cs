@@ -114,7 +114,9 @@ public static class KMeans
             throw new ArgumentException($"Iterations and Restarts must be at least 1 (got {options.Iterations} and {options.Restarts}).", nameof(options));
         if (options.MaxPointsPerCentroid < 1 || options.MinPointsPerCentroid < 0 || options.BlockRows < 0)
             throw new ArgumentException("MaxPointsPerCentroid must be at least 1, MinPointsPerCentroid and BlockRows at least 0.", nameof(options));
-        using var finite = x.isfinite().all();
+        using var noGrad = no_grad();
+        using var isFinite = x.isfinite();                                    // [N, D] bool
+        using var finite = isFinite.all();                                    // []
         if (!finite.item<bool>())
             throw new ArgumentException("Features contain NaN or infinity; the encoder has probably diverged (lower the learning rate or resume from an earlier checkpoint).", nameof(x));
     }

@@ -46,7 +46,7 @@ public sealed class SplitBatchNorm2d : nn.Module<Tensor, Tensor>
         bias = nn.Parameter(zeros(features));
         running_mean = zeros(features);
         running_var = ones(features);
-        num_batches_tracked = zeros(1, ScalarType.Int64).squeeze();
+        num_batches_tracked = tensor(0L, ScalarType.Int64);              // [] int64, as PyTorch's BatchNorm2d
         RegisterComponents();
     }
 

@@ -66,7 +66,8 @@ public sealed class Trainer : IDisposable
         if (_o.UsesMomentumEncoder)
         {
             KeyEncoder = MomentumEncoder.CopyOf(Encoder);
-            _queue = new KeyQueue(_o.Encoder.Dim, _o.QueueSize, new Generator((ulong)_o.Seed + 17));
+            using var queueGenerator = new Generator((ulong)_o.Seed + 17);
+            _queue = new KeyQueue(_o.Encoder.Dim, _o.QueueSize, queueGenerator);
         }
         _optimizer = optim.SGD(Encoder.parameters(), _o.LearningRate, _o.SgdMomentum, weight_decay: _o.WeightDecay);
         if (meta is not null)
@@ -183,7 +184,9 @@ public sealed class Trainer : IDisposable
         using var features = FeatureExtractor.Extract(source, _data, _augmenter, FeatureKind.Embedding, _o.FeatureBatchSize,
             (done, total) => Progress("E-step features", done, total), _o.ComputeType);
         featureSeconds = sw.Elapsed.TotalSeconds;
-        if (!isfinite(features).all().item<bool>())
+        bool finite;
+        using (NewDisposeScope()) finite = isfinite(features).all().item<bool>();
+        if (!finite)
             throw new TrainingDivergedException($"epoch {epoch + 1}: E-step features contain NaN or infinity; the last good checkpoint is kept");
         var kmeans = new KMeansOptions { Iterations = _o.KMeansIterations, Restarts = _o.KMeansRestarts };
         var result = EStep.Cluster(features, _o.Clusters, _o.Temperature, kmeans,
