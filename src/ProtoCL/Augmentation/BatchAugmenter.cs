@@ -26,6 +26,7 @@ public sealed class BatchAugmenter
     /// <summary>uint8 [B, C, H, W] -> normalised float [B, C, H, W] without augmentation (E-step, evaluation).</summary>
     public Tensor Plain(Tensor images)
     {
+        using var _ = no_grad();
         using var scope = NewDisposeScope();
         var x = images.to_type(ScalarType.Float32).div_(255);            // [B, C, H, W] in [0, 1]
         return Normalise(x).MoveToOuterDisposeScope();
@@ -34,6 +35,7 @@ public sealed class BatchAugmenter
     /// <summary>uint8 [B, C, H, W] -> one augmented, normalised view [B, C, H, W].</summary>
     public Tensor Augment(Tensor images, Generator g)
     {
+        using var _ = no_grad();
         using var scope = NewDisposeScope();
         long b = images.shape[0], c = images.shape[1], h = images.shape[2], w = images.shape[3];
         var x = images.to_type(ScalarType.Float32).div_(255);            // [B, C, H, W]

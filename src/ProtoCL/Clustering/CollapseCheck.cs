@@ -36,6 +36,7 @@ internal static class CollapseCheck
         if (featureSpread < MinFeatureSpread)
             return $"features barely vary (mean squared distance to their mean {featureSpread:G3} < {MinFeatureSpread:G3}): the encoder has collapsed";
         using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
         long tiny = assignments.bincount(null, k).le(1).sum().item<long>();
         if (tiny > MaxTinyClusterFraction * k)
             return $"{tiny} of {k} clusters have at most one member: the features are (nearly) collapsed or K is too large";

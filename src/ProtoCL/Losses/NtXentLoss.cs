@@ -22,8 +22,9 @@ public static class NtXentLoss
         sim = sim.masked_fill(self, double.NegativeInfinity);
         var idx = arange(n, device: z.device);                             // [N]
         var target = cat([idx + n, idx], 0);                               // [2N]: view i pairs with i +- N
-        var loss = F.cross_entropy(sim, target);
-        var correct = sim.argmax(1).eq(target).sum();
+        var loss = F.cross_entropy(sim, target);                           // []
+        Tensor correct;
+        using (no_grad()) correct = sim.argmax(1).eq(target).sum();        // [] a count, no gradient
         return new LossOutput(loss.MoveToOuterDisposeScope(), correct.MoveToOuterDisposeScope());
     }
 }

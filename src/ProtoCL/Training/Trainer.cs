@@ -311,7 +311,9 @@ public sealed class Trainer : IDisposable
         var q2 = F.normalize(Encoder.forward(xk), dim: 1);                  // [B, Dim]
         var k2 = Keys(xq, gen);                                             // [B, Dim]
         var loss2 = InfoNceLoss.Compute(q2, k2, _queue.Keys, _o.Temperature);
-        var both = new LossOutput((loss.Loss + loss2.Loss) / 2, loss.Correct + loss2.Correct);
+        Tensor correct;
+        using (no_grad()) correct = loss.Correct + loss2.Correct;          // [] a count, no gradient
+        var both = new LossOutput((loss.Loss + loss2.Loss) / 2, correct);  // loss []
         return (both, [q, q2], cat([k, k2], 0));                            // keys [2B, Dim]
     }
 
