@@ -12,21 +12,22 @@ public enum AugmentationPipeline
 /// <summary>Augmentation settings; defaults are the paper's (METHOD.md, MoCo's main_moco.py).</summary>
 public sealed record AugmentationOptions
 {
+    /// <summary>Pipeline: v1, main_pcl.py's default (MoCo v1's augmentation; its --aug-plus selects v2).</summary>
     public AugmentationPipeline Pipeline { get; init; } = AugmentationPipeline.V1;
 
     /// <summary>RandomResizedCrop area range (0.2, 1.0) as MoCo/PCL.</summary>
     public double CropScaleMin { get; init; } = 0.2;
 
-    /// <summary>Upper end of the crop area range.</summary>
+    /// <summary>Upper end of the crop area range: 1.0 (main_pcl.py RandomResizedCrop(224, scale=(0.2, 1.)), v1 and v2).</summary>
     public double CropScaleMax { get; init; } = 1.0;
 
-    /// <summary>Brightness jitter strength 0.4 (factor drawn from [0.6, 1.4]).</summary>
+    /// <summary>Brightness jitter strength 0.4, factor drawn from [0.6, 1.4] (main_pcl.py ColorJitter(0.4, 0.4, 0.4, 0.4) in v1, (0.4, 0.4, 0.4, 0.1) in v2).</summary>
     public double Brightness { get; init; } = 0.4;
 
-    /// <summary>Contrast jitter strength 0.4.</summary>
+    /// <summary>Contrast jitter strength 0.4 (main_pcl.py ColorJitter's second value, v1 and v2).</summary>
     public double Contrast { get; init; } = 0.4;
 
-    /// <summary>Saturation jitter strength 0.4 (colour images only).</summary>
+    /// <summary>Saturation jitter strength 0.4, colour images only (main_pcl.py ColorJitter's third value, v1 and v2).</summary>
     public double Saturation { get; init; } = 0.4;
 
     /// <summary>Hue jitter: 0.4 in v1, 0.1 in v2 (colour images only).</summary>
@@ -35,7 +36,7 @@ public sealed record AugmentationOptions
     /// <summary>Probability of applying colour jitter: 1 in v1, 0.8 in v2.</summary>
     public double? JitterProbability { get; init; }
 
-    /// <summary>Random grayscale probability 0.2 (colour images only).</summary>
+    /// <summary>Random grayscale probability 0.2, colour images only (main_pcl.py RandomGrayscale(p=0.2), v1 and v2).</summary>
     public double GrayscaleProbability { get; init; } = 0.2;
 
     /// <summary>Gaussian blur probability 0.5 in v2, 0 in v1.</summary>
@@ -44,10 +45,10 @@ public sealed record AugmentationOptions
     /// <summary>Blur sigma range [0.1, 2.0] at 224 px (MoCo v2); scaled by image side / 224, at least 0.5 px at the top.</summary>
     public double BlurSigmaMin { get; init; } = 0.1;
 
-    /// <summary>Upper blur sigma at 224 px.</summary>
+    /// <summary>Upper blur sigma at 224 px: 2.0 (main_pcl.py GaussianBlur([.1, 2.]) in v2).</summary>
     public double BlurSigmaMax { get; init; } = 2.0;
 
-    /// <summary>Horizontal flip probability 0.5.</summary>
+    /// <summary>Horizontal flip probability 0.5 (main_pcl.py RandomHorizontalFlip() at its default p, v1 and v2).</summary>
     public double FlipProbability { get; init; } = 0.5;
 
     public double ResolvedHue => Hue ?? (Pipeline == AugmentationPipeline.V1 ? 0.4 : 0.1);

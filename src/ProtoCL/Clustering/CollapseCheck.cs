@@ -24,7 +24,7 @@ internal static class CollapseCheck
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var centred = features.sub(features.mean(new long[] { 0 }, keepdim: true)); // [N, D]
-        return centred.square().sum(1).to(float64).mean().item<double>();
+        return centred.square().sum(1).to(float64).mean().item<double>();  // [N] -> []
     }
 
     /// <summary>Why a level looks collapsed, or null when it does not.</summary>
@@ -36,7 +36,8 @@ internal static class CollapseCheck
         if (featureSpread < MinFeatureSpread)
             return $"features barely vary (mean squared distance to their mean {featureSpread:G3} < {MinFeatureSpread:G3}): the encoder has collapsed";
         using var scope = NewDisposeScope();
-        long tiny = assignments.bincount(null, k).le(1).sum().item<long>();
+        using var noGrad = no_grad();
+        long tiny = assignments.bincount(null, k).le(1).sum().item<long>(); // [K] -> []
         if (tiny > MaxTinyClusterFraction * k)
             return $"{tiny} of {k} clusters have at most one member: the features are (nearly) collapsed or K is too large";
         return null;

@@ -33,12 +33,12 @@ public static class Concentration
         var populated = z.gt(1);                                                       // [K] Z > 1
         var phi = distanceSum.div(z.mul(z.add(alpha).log()));                          // [K] (NaN or inf where Z <= 1, replaced below)
         // Z <= 1 takes the largest phi of the level; if no cluster has two members, all phi are equal.
-        var fill = populated.any().item<bool>() ? phi.masked_select(populated).max() : ones(1, float64, x.device).squeeze();
+        var fill = populated.any().item<bool>() ? phi.masked_select(populated).max() : ones(1, float64, x.device).squeeze(); // []
         phi = phi.where(populated, fill);                                              // [K]
         var bounds = phi.quantile(tensor(new[] { LowerPercentile, UpperPercentile }, float64, x.device)); // [2] linear interpolation, as numpy
         phi = phi.clamp(bounds[0].item<double>(), bounds[1].item<double>());           // [K]
         phi = phi.mul(temperature / phi.mean().item<double>());                        // [K] mean(phi) = temperature
-        return phi.to(float32).MoveToOuterDisposeScope();
+        return phi.to(float32).MoveToOuterDisposeScope();                             // [K]
     }
 
     /// <summary>Rows per chunk when measuring member distances, so the [rows, D] differences stay small (~32 MB at D = 128).</summary>
@@ -57,7 +57,7 @@ public static class Concentration
             var diff = x.narrow(0, start, len).sub(own);                              // [len, D] v_z - c
             distance.narrow(0, start, len).copy_(diff.mul_(diff).sum(1).sqrt_());     // [len]
         }
-        return distance;
+        return distance;                                                             // [N]
     }
 
     private static void Validate(Tensor x, Tensor centroids, Tensor assignments, double temperature, double alpha)

@@ -34,7 +34,7 @@ internal static class EmptyClusterSplit
         using var noGrad = no_grad();
         var size = new double[k];
         for (int c = 0; c < k; c++) size[c] = sizes[c];
-        var uniform = rand(empty.Count, float64, generator: generator).data<double>().ToArray();
+        var uniform = rand(empty.Count, float64, generator: generator).data<double>().ToArray(); // [E] float64, one draw per empty cluster
 
         long d = centroids.shape[1];
         var even = arange(d, device: centroids.device).remainder(2).eq(0);                // [D] bool, dimension 0 even
@@ -45,8 +45,8 @@ internal static class EmptyClusterSplit
         {
             int target = empty[e];
             int donor = PickDonor(size, uniform[e]);
-            centroids[target].copy_(centroids[donor].mul(plus));
-            centroids[donor].mul_(minus);
+            centroids[target].copy_(centroids[donor].mul(plus));                          // [D]
+            centroids[donor].mul_(minus);                                                 // [D]
             size[target] = size[donor] / 2;
             size[donor] -= size[target];
         }

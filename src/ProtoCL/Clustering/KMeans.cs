@@ -58,11 +58,11 @@ public static class KMeans
         for (int restart = 0; restart < options.Restarts; restart++)
         {
             using var restartScope = NewDisposeScope();
-            var (centroids, history, splits) = RunRestart(train, trainNorms, scratch, k, options, restart, () => progress?.Invoke(++done, total));
+            var (centroids, history, splits) = RunRestart(train, trainNorms, scratch, k, options, restart, () => progress?.Invoke(++done, total)); // [K, D]
             if (best is null || history[^1] < bestHistory[^1])
             {
                 best?.Dispose();
-                best = centroids.MoveToOuterDisposeScope();
+                best = centroids.MoveToOuterDisposeScope();                   // [K, D]
                 bestHistory = history;
                 bestRestart = restart;
                 bestSplits = splits;
@@ -70,9 +70,9 @@ public static class KMeans
         }
 
         var (assignments, squared) = NearestCentroid.Assign(points, pointNorms, best!, scratch); // [N], [N]
-        double objective = squared.to(float64).sum().item<double>();
+        double objective = squared.to(float64).sum().item<double>();          // [N] float64 -> []
         return new KMeansResult(best!.MoveToOuterDisposeScope(), assignments.MoveToOuterDisposeScope(), objective,
-            bestHistory, bestSplits, bestRestart, (int)train.shape[0], warnings);
+            bestHistory, bestSplits, bestRestart, (int)train.shape[0], warnings); // centroids [K, D], assignments [N]
     }
 
     /// <summary>One restart: K distinct random training points as centroids, then Lloyd iterations (assign, average, split empties).</summary>
@@ -88,15 +88,15 @@ public static class KMeans
         {
             using var iterationScope = NewDisposeScope();
             var (assignments, squared) = NearestCentroid.Assign(train, trainNorms, centroids, scratch); // [Nt], [Nt]
-            history.Add(squared.to(float64).sum().item<double>());
+            history.Add(squared.to(float64).sum().item<double>());            // [Nt] float64 -> []
             var (next, sizes) = CentroidUpdate.Compute(train, assignments, k);                 // [K, D]
-            splits += EmptyClusterSplit.Split(next, sizes, g);
-            var previous = centroids;
-            centroids = next.MoveToOuterDisposeScope();
+            splits += EmptyClusterSplit.Split(next, sizes, g);                // next [K, D], in place
+            var previous = centroids;                                         // [K, D]
+            centroids = next.MoveToOuterDisposeScope();                       // [K, D]
             previous.Dispose();
             iterationDone();
         }
-        return (centroids, history, splits);
+        return (centroids, history, splits);                                 // centroids [K, D]
     }
 
     private static void Validate(Tensor x, int k, KMeansOptions options)
@@ -114,7 +114,9 @@ public static class KMeans
             throw new ArgumentException($"Iterations and Restarts must be at least 1 (got {options.Iterations} and {options.Restarts}).", nameof(options));
         if (options.MaxPointsPerCentroid < 1 || options.MinPointsPerCentroid < 0 || options.BlockRows < 0)
             throw new ArgumentException("MaxPointsPerCentroid must be at least 1, MinPointsPerCentroid and BlockRows at least 0.", nameof(options));
-        using var finite = x.isfinite().all();
+        using var noGrad = no_grad();
+        using var isFinite = x.isfinite();                                    // [N, D] bool
+        using var finite = isFinite.all();                                    // []
         if (!finite.item<bool>())
             throw new ArgumentException("Features contain NaN or infinity; the encoder has probably diverged (lower the learning rate or resume from an earlier checkpoint).", nameof(x));
     }

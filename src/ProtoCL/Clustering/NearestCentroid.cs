@@ -26,7 +26,7 @@ internal static class NearestCentroid
     }
 
     /// <summary>Scores buffer [rows, K] for <see cref="Assign"/>, allocated once per k-means run: a fresh large buffer every iteration would cost page faults comparable to the product itself.</summary>
-    internal static Tensor Scratch(int rows, long k, Device device) => empty(new long[] { rows, k }, float32, device);
+    internal static Tensor Scratch(int rows, long k, Device device) => empty(new long[] { rows, k }, float32, device); // [rows, K]
 
     /// <summary>
     /// For every row of <paramref name="x"/> the index of its nearest centroid (first one on ties) and the
@@ -51,11 +51,11 @@ internal static class NearestCentroid
             using var blockScope = NewDisposeScope();
             long len = Math.Min(rows, n - start);
             var s = scratch.narrow(0, 0, len);                            // [len, K]
-            s.copy_(negHalfNorms.expand(len, k));
+            s.copy_(negHalfNorms.expand(len, k));                        // [len, K]
             s.addmm_(x.narrow(0, start, len), centroidsT, beta: 1, alpha: 1); // [len, K] x.c - ||c||^2/2
             var (values, indexes) = s.max(1);                             // [len], [len]
-            best.narrow(0, start, len).copy_(values);
-            assignments.narrow(0, start, len).copy_(indexes);
+            best.narrow(0, start, len).copy_(values);                    // [len]
+            assignments.narrow(0, start, len).copy_(indexes);            // [len]
         }
         var squared = best.mul_(-2).add_(xSquaredNorms).clamp_min_(0);   // [N] ||x||^2 - 2 max(x.c - ||c||^2/2)
         return (assignments.MoveToOuterDisposeScope(), squared.MoveToOuterDisposeScope());

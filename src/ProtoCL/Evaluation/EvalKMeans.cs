@@ -71,11 +71,13 @@ public static class EvalKMeans
                     break;
                 }
             }
-            double inertia = minDist.to_type(ScalarType.Float64).sum().item<double>();
+            double inertia;
+            using (NewDisposeScope()) inertia = minDist.to_type(ScalarType.Float64).sum().item<double>();
             if (best is null || inertia < best.Inertia)
             {
                 best?.Centroids.Dispose();
-                var assignments = assign.cpu().to_type(ScalarType.Int32).data<int>().ToArray();
+                int[] assignments;
+                using (NewDisposeScope()) assignments = assign.cpu().to_type(ScalarType.Int32).data<int>().ToArray();
                 best = new Result(assignments, centroids, inertia, iterations, converged);
             }
             else
@@ -167,12 +169,14 @@ public static class EvalKMeans
         var distParts = new List<Tensor>();
         for (long start = 0; start < n; start += block)
         {
+            // A block's scores are freed before the next block's are computed; only its two [B] results survive.
+            using var blockScope = NewDisposeScope();
             long length = Math.Min(block, n - start);
             var xb = x.narrow(0, start, length); // [B, D]
             var dist = xNorm2.narrow(0, start, length).unsqueeze(1) - 2 * xb.mm(cT) + cNorm2.unsqueeze(0); // [B, K]
             var (minDist, argmin) = dist.min(1); // [B], [B]
-            assignParts.Add(argmin);
-            distParts.Add(minDist.clamp_min(0));
+            assignParts.Add(argmin.MoveToOuterDisposeScope());
+            distParts.Add(minDist.clamp_min(0).MoveToOuterDisposeScope());
         }
         var assign = cat(assignParts, 0); // [N]
         var minAll = cat(distParts, 0); // [N]

@@ -52,7 +52,11 @@ public static class EvaluationRunner
     {
         if (train.Labels is null) throw new ArgumentException($"the training data ({train.Source}) has no labels; the protocols need labelled data");
         if (test.Labels is null) throw new ArgumentException($"the test data ({test.Source}) has no labels; the protocols need labelled data");
-        if (!isfinite(trainFeatures).all().item<bool>() || !isfinite(testFeatures).all().item<bool>())
+        bool finite;
+        using (NewDisposeScope())
+        using (no_grad())
+            finite = isfinite(trainFeatures).all().item<bool>() && isfinite(testFeatures).all().item<bool>();
+        if (!finite)
             throw new InvalidDataException($"the features of {checkpoint} contain NaN or infinity");
         object result = protocol switch
         {

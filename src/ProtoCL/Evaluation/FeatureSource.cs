@@ -19,7 +19,8 @@ public static class FeatureSource
         if (checkpoint == "raw")
         {
             using var _ = no_grad();
-            return data.Images.reshape(data.Count, -1).to_type(ScalarType.Float32).div_(255); // [N, C*H*W]
+            using var flat = data.Images.reshape(data.Count, -1);                 // [N, C*H*W] uint8
+            return flat.to_type(ScalarType.Float32).div_(255);                    // [N, C*H*W]
         }
         if (checkpoint == "random" || checkpoint.StartsWith("random:", StringComparison.Ordinal))
         {

@@ -7,19 +7,19 @@ namespace ProtoCL.Evaluation;
 /// </summary>
 public sealed record LinearProbeOptions
 {
-    /// <summary>Passes over the training features.</summary>
+    /// <summary>Passes over the training features: 100, as the reference's linear classifier (salesforce/PCL eval_cls_imagenet.py --epochs).</summary>
     public int Epochs { get; init; } = 100;
 
-    /// <summary>Minibatch size; the last minibatch of an epoch may be smaller.</summary>
+    /// <summary>Minibatch size: 1024, ProtoCL's choice (eval_cls_imagenet.py: 256); the last minibatch of an epoch may be smaller.</summary>
     public int BatchSize { get; init; } = 1024;
 
-    /// <summary>Initial Adam learning rate, annealed to 0 by a per-epoch cosine schedule.</summary>
+    /// <summary>Initial Adam learning rate 1e-2, annealed to 0 by a per-epoch cosine schedule: ProtoCL's choice (eval_cls_imagenet.py: SGD, lr 5, momentum 0.9, x0.1 at epochs 60 and 80).</summary>
     public double LearningRate { get; init; } = 1e-2;
 
-    /// <summary>L2 weight decay of Adam (small: the probe should fit, not be regularised away).</summary>
+    /// <summary>L2 weight decay of Adam: 1e-5, ProtoCL's choice (eval_cls_imagenet.py: 0); small, the probe should fit, not be regularised away.</summary>
     public double WeightDecay { get; init; } = 1e-5;
 
-    /// <summary>Seed of the minibatch order (the weights start at zero, so this is the only randomness).</summary>
+    /// <summary>Seed of the minibatch order: 0, ProtoCL's (eval_cls_imagenet.py is unseeded by default); the weights start at zero, so this is the only randomness.</summary>
     public int Seed { get; init; }
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>

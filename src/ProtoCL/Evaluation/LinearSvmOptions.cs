@@ -9,25 +9,25 @@ public sealed record LinearSvmOptions
     /// <summary>Cost C of the loss term; larger C = less regularisation (LinearSVC default 1).</summary>
     public double Cost { get; init; } = 1.0;
 
-    /// <summary>Class weight of the positive samples: their cost is C * weight.</summary>
+    /// <summary>Class weight of the positive samples: 1 (LinearSVC class_weight=None); their cost is C * weight.</summary>
     public double PositiveWeight { get; init; } = 1.0;
 
-    /// <summary>Class weight of the negative samples: their cost is C * weight.</summary>
+    /// <summary>Class weight of the negative samples: 1 (LinearSVC class_weight=None); their cost is C * weight.</summary>
     public double NegativeWeight { get; init; } = 1.0;
 
-    /// <summary>Value of the constant feature appended to every sample; its weight times this value is the bias (regularised like the other weights, as in LIBLINEAR).</summary>
+    /// <summary>Value of the constant feature appended to every sample: 1 (LinearSVC intercept_scaling default); its weight times this value is the bias (regularised like the other weights, as in LIBLINEAR).</summary>
     public double InterceptScaling { get; init; } = 1.0;
 
-    /// <summary>Stop when the spread of the projected gradients over one pass, max - min, is at most this (LIBLINEAR's eps).</summary>
+    /// <summary>Stop when the spread of the projected gradients over one pass, max - min, is at most this: 1e-4 (LinearSVC tol default, LIBLINEAR's eps).</summary>
     public double Tolerance { get; init; } = 1e-4;
 
-    /// <summary>Most passes over the samples.</summary>
+    /// <summary>Most passes over the samples: 2000, twice LinearSVC's max_iter default of 1000 (eval_svm_voc.py passes 2000 too).</summary>
     public int MaxIterations { get; init; } = 2000;
 
-    /// <summary>Seed of the per-pass random order of the coordinates.</summary>
+    /// <summary>Seed of the per-pass random order of the coordinates: 0, ProtoCL's (LinearSVC random_state defaults to none).</summary>
     public int Seed { get; init; }
 
-    /// <summary>Skip coordinates that sit at alpha = 0 with a large gradient until the reduced problem converges (LIBLINEAR's shrinking); the optimum is the same either way.</summary>
+    /// <summary>Skip coordinates that sit at alpha = 0 with a large gradient until the reduced problem converges: on, as LIBLINEAR's dual solver always does (LinearSVC has no switch); the optimum is the same either way.</summary>
     public bool Shrinking { get; init; } = true;
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>

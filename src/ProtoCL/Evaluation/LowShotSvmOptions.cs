@@ -7,28 +7,28 @@ namespace ProtoCL.Evaluation;
 /// </summary>
 public sealed record LowShotSvmOptions
 {
-    /// <summary>Labelled samples per class to draw (k).</summary>
+    /// <summary>Labelled samples per class to draw (k): 1, 2, 4, 8, 16 (eval_svm_voc.py k_list with --low-shot).</summary>
     public IReadOnlyList<int> Shots { get; init; } = [1, 2, 4, 8, 16];
 
-    /// <summary>Independent random draws per k.</summary>
+    /// <summary>Independent random draws per k: 5 (eval_svm_voc.py n_run with --low-shot).</summary>
     public int Draws { get; init; } = 5;
 
-    /// <summary>SVM cost C.</summary>
+    /// <summary>SVM cost C: 0.5 (eval_svm_voc.py --cost default).</summary>
     public double Cost { get; init; } = 0.5;
 
-    /// <summary>Class weight of the one class (positive) against the rest.</summary>
+    /// <summary>Class weight of the one class (positive) against the rest: 2 (eval_svm_voc.py class_weight={1: 2, -1: 1}).</summary>
     public double PositiveWeight { get; init; } = 2.0;
 
-    /// <summary>Class weight of the rest (negative).</summary>
+    /// <summary>Class weight of the rest (negative): 1 (eval_svm_voc.py class_weight={1: 2, -1: 1}).</summary>
     public double NegativeWeight { get; init; } = 1.0;
 
-    /// <summary>Solver tolerance (LinearSVC tol).</summary>
+    /// <summary>Solver tolerance: 1e-4 (eval_svm_voc.py LinearSVC tol=1e-4).</summary>
     public double Tolerance { get; init; } = 1e-4;
 
-    /// <summary>Most solver passes (LinearSVC max_iter).</summary>
+    /// <summary>Most solver passes: 2000 (eval_svm_voc.py LinearSVC max_iter=2000).</summary>
     public int MaxIterations { get; init; } = 2000;
 
-    /// <summary>Seed of the draws (and of the solver's coordinate order).</summary>
+    /// <summary>Seed of the draws and of the solver's coordinate order: 0 (eval_svm_voc.py --seed default 0; its LinearSVC fixes random_state=0).</summary>
     public int Seed { get; init; }
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>

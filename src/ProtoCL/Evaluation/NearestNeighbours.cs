@@ -73,6 +73,7 @@ public static class NearestNeighbours
         var labelled = Enumerable.Range(0, labels.Length).Where(i => labels[i] != Data.ImageDataset.Unlabelled).ToArray();
         if (labelled.Length < 2) return double.NaN;
         using var scope = NewDisposeScope();
+        using var _ = no_grad();
         var rows = labelled.Length == labels.Length ? features
             : features.index_select(0, tensor(labelled.Select(i => (long)i).ToArray()));  // [L, D]
         var kept = labelled.Select(i => labels[i]).ToArray();

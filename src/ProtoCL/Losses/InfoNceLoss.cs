@@ -24,7 +24,8 @@ public static class InfoNceLoss
         var logits = cat([pos, neg], 1).div_(temperature);                 // [N, 1 + r]
         var target = zeros(q.shape[0], ScalarType.Int64, device: q.device); // [N]
         var loss = F.cross_entropy(logits, target);                        // []
-        var correct = logits.argmax(1).eq(0).sum();                        // []
+        Tensor correct;
+        using (no_grad()) correct = logits.argmax(1).eq(0).sum();          // [] a count, no gradient
         return new LossOutput(loss.MoveToOuterDisposeScope(), correct.MoveToOuterDisposeScope());
     }
 }

@@ -19,11 +19,12 @@ public static class NtXentLoss
         var z = cat([z1, z2], 0);                                          // [2N, D]
         var sim = z.matmul(z.t()).div_(temperature);                       // [2N, 2N]
         var self = eye(2 * n, dtype: ScalarType.Bool, device: z.device);   // [2N, 2N]
-        sim = sim.masked_fill(self, double.NegativeInfinity);
+        sim = sim.masked_fill(self, double.NegativeInfinity);              // [2N, 2N], a view never its own negative
         var idx = arange(n, device: z.device);                             // [N]
         var target = cat([idx + n, idx], 0);                               // [2N]: view i pairs with i +- N
-        var loss = F.cross_entropy(sim, target);
-        var correct = sim.argmax(1).eq(target).sum();
+        var loss = F.cross_entropy(sim, target);                           // []
+        Tensor correct;
+        using (no_grad()) correct = sim.argmax(1).eq(target).sum();        // [] a count, no gradient
         return new LossOutput(loss.MoveToOuterDisposeScope(), correct.MoveToOuterDisposeScope());
     }
 }

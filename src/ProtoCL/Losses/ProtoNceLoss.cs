@@ -30,33 +30,40 @@ public static class ProtoNceLoss
     {
         using var scope = NewDisposeScope();
         long k = prototypes.shape[0];
-        var isPositive = zeros(k, ScalarType.Bool, device: q.device);       // [K]
-        isPositive.index_put_(tensor(true), assignments);
-        var candidates = nonzero(isPositive.logical_not()).view(-1);       // [K - distinct positives]
-        long available = candidates.shape[0];
-        Tensor negIds = available <= negatives
-            ? candidates
-            : candidates.index_select(0, randperm(available, generator: generator, device: q.device).narrow(0, 0, negatives)); // [r]
         Tensor ids, target;
-        if (eachPrototypeOnce)
+        using (no_grad()) // prototype ids and targets: indices, no gradient
         {
-            var positives = nonzero(isPositive).view(-1);                  // [P], ascending
-            var column = zeros(k, ScalarType.Int64, device: q.device);    // [K]: column of each positive prototype
-            column.index_put_(arange(positives.shape[0], device: q.device), positives);
-            ids = cat([positives, negIds], 0);                             // [P + r']
-            target = column.index_select(0, assignments);                  // [N]
-        }
-        else
-        {
-            ids = cat([assignments, negIds], 0);                           // [N + r']
-            target = arange(q.shape[0], device: q.device);                 // [N]
+            var isPositive = zeros(k, ScalarType.Bool, device: q.device);   // [K]
+            isPositive.index_put_(tensor(true), assignments);              // [K]
+            var candidates = nonzero(isPositive.logical_not()).view(-1);   // [K - distinct positives]
+            long available = candidates.shape[0];
+            Tensor negIds = available <= negatives
+                ? candidates
+                : candidates.index_select(0, randperm(available, generator: generator, device: q.device).narrow(0, 0, negatives)); // [r']
+            if (eachPrototypeOnce)
+            {
+                var positives = nonzero(isPositive).view(-1);              // [P], ascending
+                var column = zeros(k, ScalarType.Int64, device: q.device); // [K]: column of each positive prototype
+                column.index_put_(arange(positives.shape[0], device: q.device), positives); // [K]
+                ids = cat([positives, negIds], 0);                         // [P + r']
+                target = column.index_select(0, assignments);              // [N]
+            }
+            else
+            {
+                ids = cat([assignments, negIds], 0);                       // [N + r']
+                target = arange(q.shape[0], device: q.device);             // [N]
+            }
         }
         var selected = prototypes.index_select(0, ids);                    // [C, D], C = N + r' or P + r'
         var temps = phi.index_select(0, ids);                              // [C]
         var logits = q.matmul(selected.t()).div_(temps.unsqueeze(0));      // [N, C]
-        var loss = F.cross_entropy(logits, target);
-        var predicted = ids.index_select(0, logits.argmax(1));              // [N] prototype of each row's best column
-        var correct = predicted.eq(assignments).sum();
+        var loss = F.cross_entropy(logits, target);                        // []
+        Tensor correct;
+        using (no_grad())
+        {
+            var predicted = ids.index_select(0, logits.argmax(1));          // [N] prototype of each row's best column
+            correct = predicted.eq(assignments).sum();                     // [] a count, no gradient
+        }
         return new LossOutput(loss.MoveToOuterDisposeScope(), correct.MoveToOuterDisposeScope());
     }
 }

@@ -20,7 +20,7 @@ public sealed class ConvLayer : nn.Module<Tensor, Tensor>
     {
         _stride = stride;
         _padding = padding;
-        weight = nn.Parameter(empty(outChannels, inChannels, kernel, kernel));
+        weight = nn.Parameter(empty(outChannels, inChannels, kernel, kernel)); // [Cout, Cin, k, k]
         // torchvision's ResNet initialisation: Kaiming normal, fan_out, ReLU gain.
         nn.init.kaiming_normal_(weight, mode: nn.init.FanInOut.FanOut, nonlinearity: nn.init.NonlinearityType.ReLU);
         RegisterComponents();
@@ -33,9 +33,9 @@ public sealed class ConvLayer : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor x) // [N, Cin, H, W] -> [N, Cout, H', W']
     {
-        var w = x.dtype == weight.dtype ? weight : weight.to(x.dtype);
-        var b = bias is null ? null : x.dtype == bias.dtype ? bias : bias.to(x.dtype);
-        return nn.functional.conv2d(x, w, b, strides: [_stride, _stride], padding: [_padding, _padding]);
+        var w = x.dtype == weight.dtype ? weight : weight.to(x.dtype);      // [Cout, Cin, k, k] in x's dtype
+        var b = bias is null ? null : x.dtype == bias.dtype ? bias : bias.to(x.dtype); // [Cout] or null
+        return nn.functional.conv2d(x, w, b, strides: [_stride, _stride], padding: [_padding, _padding]); // [N, Cout, H', W']
     }
 
     /// <summary>Bias created by <see cref="FoldBatchNorm"/>; absent otherwise (torchvision's convolutions have none).

@@ -24,10 +24,10 @@ public sealed record EncoderOptions
     /// <summary>MLP projection head (Linear, ReLU, Linear) as PCL v2 / MoCo v2; off for v1.</summary>
     public bool Mlp { get; init; }
 
-    /// <summary>Image channels (1 for grayscale, 3 for colour).</summary>
+    /// <summary>Image channels: 3, the RGB ImageNet images main_pcl.py trains on (1 for grayscale; the trainer takes it from the data).</summary>
     public int InChannels { get; init; } = 3;
 
-    /// <summary>Image side in pixels; below 64 the CIFAR stem (3x3/1 conv, no max-pool) is used.</summary>
+    /// <summary>Image side in pixels: 224, main_pcl.py's RandomResizedCrop(224) (the trainer takes it from the data); below 64 the CIFAR stem (3x3/1 conv, no max-pool) is used.</summary>
     public int ImageSize { get; init; } = 224;
 
     /// <summary>BatchNorm groups during training, the single-device stand-in for shuffled BN (MoCo demo uses 8).</summary>

@@ -19,7 +19,7 @@ public sealed class KeyQueue : IDisposable
     /// <summary>Restores a queue from its keys [Dim, r] and write position.</summary>
     public KeyQueue(Tensor keys, int pointer)
     {
-        Keys = keys;
+        Keys = keys;                                                     // [D, r]
         Pointer = pointer;
     }
 
@@ -37,8 +37,8 @@ public sealed class KeyQueue : IDisposable
         using var _ = no_grad();
         using var scope = NewDisposeScope();
         int b = (int)keys.shape[0], r = Size;
-        var k = keys.detach();
-        if (b >= r) k = k.narrow(0, b - r, r);                              // only the newest r survive
+        var k = keys.detach();                                            // [B, D]
+        if (b >= r) k = k.narrow(0, b - r, r);                            // [r, D]: only the newest r survive
         int n = (int)k.shape[0];
         int first = Math.Min(n, r - Pointer);
         Keys.narrow(1, Pointer, first).copy_(k.narrow(0, 0, first).t());  // [D, first]

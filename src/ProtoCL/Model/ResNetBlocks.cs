@@ -30,10 +30,10 @@ public sealed class BasicBlock : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x) // [N, Cin, H, W] -> [N, planes, H/stride, W/stride]
     {
         using var scope = NewDisposeScope();
-        var y = nn.functional.relu(bn1.call(conv1.call(x)));
-        y = bn2.call(conv2.call(y));
-        var identity = downsample is null ? x : downsample.call(x);
-        return nn.functional.relu(y.add_(identity)).MoveToOuterDisposeScope();
+        var y = nn.functional.relu(bn1.call(conv1.call(x)));             // [N, planes, H/stride, W/stride]
+        y = bn2.call(conv2.call(y));                                      // [N, planes, H/stride, W/stride]
+        var identity = downsample is null ? x : downsample.call(x);       // [N, planes, H/stride, W/stride]
+        return nn.functional.relu(y.add_(identity)).MoveToOuterDisposeScope(); // [N, planes, H/stride, W/stride]
     }
 }
 
@@ -67,10 +67,10 @@ public sealed class Bottleneck : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x) // [N, Cin, H, W] -> [N, 4*planes, H/stride, W/stride]
     {
         using var scope = NewDisposeScope();
-        var y = nn.functional.relu(bn1.call(conv1.call(x)));
-        y = nn.functional.relu(bn2.call(conv2.call(y)));
-        y = bn3.call(conv3.call(y));
-        var identity = downsample is null ? x : downsample.call(x);
-        return nn.functional.relu(y.add_(identity)).MoveToOuterDisposeScope();
+        var y = nn.functional.relu(bn1.call(conv1.call(x)));             // [N, planes, H, W]
+        y = nn.functional.relu(bn2.call(conv2.call(y)));                 // [N, planes, H/stride, W/stride]
+        y = bn3.call(conv3.call(y));                                      // [N, 4*planes, H/stride, W/stride]
+        var identity = downsample is null ? x : downsample.call(x);       // [N, 4*planes, H/stride, W/stride]
+        return nn.functional.relu(y.add_(identity)).MoveToOuterDisposeScope(); // [N, 4*planes, H/stride, W/stride]
     }
 }

@@ -81,7 +81,7 @@ public sealed class ResNetEncoder : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var y = nn.functional.relu(bn1.call(conv1.call(x)));        // [N, w, H', W']
-        if (maxpool is not null) y = maxpool.call(y);
+        if (maxpool is not null) y = maxpool.call(y);                  // [N, w, H'/2, W'/2]
         y = layer4.call(layer3.call(layer2.call(layer1.call(y)))); // [N, 8w*e, h, w]
         return y.mean([2, 3]).MoveToOuterDisposeScope();           // [N, FeatureDim]
     }
@@ -110,12 +110,12 @@ public sealed class ResNetEncoder : nn.Module<Tensor, Tensor>
     public ResNetEncoder InferenceCopy(ScalarType dtype)
     {
         using var _ = no_grad();
-        var rng = random.get_rng_state();
+        var rng = random.get_rng_state();                              // [S] uint8
         ResNetEncoder copy;
         try { copy = new ResNetEncoder(Options); }
         finally { random.set_rng_state(rng); rng.Dispose(); }
         var source = state_dict();
-        foreach (var (name, value) in copy.state_dict()) value.copy_(source[name]);
+        foreach (var (name, value) in copy.state_dict()) value.copy_(source[name]); // each tensor keeps its shape
         copy.eval();
         copy.FoldBatchNorms();
         copy.to(dtype);
@@ -153,7 +153,7 @@ public sealed class ResNetEncoder : nn.Module<Tensor, Tensor>
         }
         bool wasTraining = training;
         eval();
-        forward(zeros(1, Options.InChannels, Options.ImageSize, Options.ImageSize));
+        forward(zeros(1, Options.InChannels, Options.ImageSize, Options.ImageSize)); // [1, C, S, S] -> [1, Dim]
         train(wasTraining);
         foreach (var remove in removers) remove();
         return flops;

@@ -42,11 +42,11 @@ public sealed class SplitBatchNorm2d : nn.Module<Tensor, Tensor>
         _eps = eps;
         _momentum = momentum;
         Groups = groups;
-        weight = nn.Parameter(ones(features));
-        bias = nn.Parameter(zeros(features));
-        running_mean = zeros(features);
-        running_var = ones(features);
-        num_batches_tracked = zeros(1, ScalarType.Int64).squeeze();
+        weight = nn.Parameter(ones(features));                             // [C]
+        bias = nn.Parameter(zeros(features));                              // [C]
+        running_mean = zeros(features);                                    // [C]
+        running_var = ones(features);                                      // [C]
+        num_batches_tracked = tensor(0L, ScalarType.Int64);              // [] int64, as PyTorch's BatchNorm2d
         RegisterComponents();
     }
 
@@ -56,10 +56,10 @@ public sealed class SplitBatchNorm2d : nn.Module<Tensor, Tensor>
         int g = Groups;
         if (!training || g <= 1 || x.shape[0] % g != 0 || x.shape[0] / g < 2)
         {
-            if (training) using (no_grad()) num_batches_tracked.add_(1);
+            if (training) using (no_grad()) num_batches_tracked.add_(1);   // []
             // bfloat16 activations with float32 parameters and statistics: libtorch's CPU batch norm takes the mixed
             // types directly (statistics accumulated in float32), so no casts of the activations are needed.
-            return F.batch_norm(x, running_mean, running_var, weight, bias, training, _momentum, _eps);
+            return F.batch_norm(x, running_mean, running_var, weight, bias, training, _momentum, _eps); // [N, C, H, W], x's dtype
         }
         using var scope = NewDisposeScope();
         long n = x.shape[0], c = _features, h = x.shape[2], w = x.shape[3];
@@ -71,7 +71,7 @@ public sealed class SplitBatchNorm2d : nn.Module<Tensor, Tensor>
         {
             running_mean.copy_(rm.view(g, c).mean([0]));                   // [C]
             running_var.copy_(rv.view(g, c).mean([0]));                    // [C]
-            num_batches_tracked.add_(1);
+            num_batches_tracked.add_(1);                                   // []
         }
         return y.view(n, c, h, w).MoveToOuterDisposeScope();              // [N, C, H, W]
     }

@@ -112,7 +112,8 @@ public static class Checkpoint
             {
                 w.Write(queue.Keys.shape[0]);
                 w.Write(queue.Keys.shape[1]);
-                w.Write(queue.Keys.contiguous().bytes);
+                using var keys = queue.Keys.contiguous();                 // [D, r]
+                w.Write(keys.bytes);
             }
             w.Write(optimizer is not null);
             optimizer?.save_state_dict(w);

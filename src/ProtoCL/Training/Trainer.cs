@@ -66,7 +66,8 @@ public sealed class Trainer : IDisposable
         if (_o.UsesMomentumEncoder)
         {
             KeyEncoder = MomentumEncoder.CopyOf(Encoder);
-            _queue = new KeyQueue(_o.Encoder.Dim, _o.QueueSize, new Generator((ulong)_o.Seed + 17));
+            using var queueGenerator = new Generator((ulong)_o.Seed + 17);
+            _queue = new KeyQueue(_o.Encoder.Dim, _o.QueueSize, queueGenerator);
         }
         _optimizer = optim.SGD(Encoder.parameters(), _o.LearningRate, _o.SgdMomentum, weight_decay: _o.WeightDecay);
         if (meta is not null)
@@ -181,13 +182,15 @@ public sealed class Trainer : IDisposable
         var sw = Stopwatch.StartNew();
         var source = KeyEncoder ?? Encoder; // PCL: momentum encoder; PCL-SimCLR: the encoder itself
         using var features = FeatureExtractor.Extract(source, _data, _augmenter, FeatureKind.Embedding, _o.FeatureBatchSize,
-            (done, total) => Progress("E-step features", done, total), _o.ComputeType);
+            (done, total) => Progress("E-step features", done, total), _o.ComputeType); // [N, Dim], L2-normalised
         featureSeconds = sw.Elapsed.TotalSeconds;
-        if (!isfinite(features).all().item<bool>())
+        bool finite;
+        using (NewDisposeScope()) finite = isfinite(features).all().item<bool>(); // [N, Dim] bool -> []
+        if (!finite)
             throw new TrainingDivergedException($"epoch {epoch + 1}: E-step features contain NaN or infinity; the last good checkpoint is kept");
         var kmeans = new KMeansOptions { Iterations = _o.KMeansIterations, Restarts = _o.KMeansRestarts };
         var result = EStep.Cluster(features, _o.Clusters, _o.Temperature, kmeans,
-            (stage, done, total) => Progress(stage, done, total));
+            (stage, done, total) => Progress(stage, done, total));         // per level: Assignments [N], Centroids [K, Dim], Phi [K]
         foreach (var level in result.Levels)
         {
             warnings.AddRange(level.Warnings.Select(w => $"K={level.K}: {w}"));
@@ -214,7 +217,7 @@ public sealed class Trainer : IDisposable
         long seen = 0, firstStep = 0;
         if (resume is not null)
         {
-            using var state = tensor(resume.GeneratorState);
+            using var state = tensor(resume.GeneratorState);                // [S] uint8, the saved generator state
             gen.set_state(state);
             (firstStep, sumLoss, sumInst, sumProto, correctInst, correctProto, seen, secondsBefore) =
                 (resume.Step, resume.SumLoss, resume.SumInstance, resume.SumProto, resume.CorrectInstance, resume.CorrectProto, resume.Seen, resume.SecondsTrain);
@@ -224,7 +227,7 @@ public sealed class Trainer : IDisposable
         {
             if (cancel.IsCancellationRequested)
             {
-                using var state = gen.get_state();
+                using var state = gen.get_state();                          // [S] uint8
                 throw new TrainingInterruptedException(timings with
                 {
                     Epoch = epoch, Step = step, GeneratorState = state.bytes.ToArray(), SumLoss = sumLoss, SumInstance = sumInst, SumProto = sumProto,
@@ -236,7 +239,7 @@ public sealed class Trainer : IDisposable
             var images = _data.Images.index_select(0, idx);                 // [B, C, H, W] uint8
             var xq = _augmenter.Augment(images, gen).to(_o.ComputeType);       // [B, C, H, W]
             var xk = _augmenter.Augment(images, gen).to(_o.ComputeType);       // [B, C, H, W]
-            var (instance, queries, keys) = Forward(xq, xk, gen);
+            var (instance, queries, keys) = Forward(xq, xk, gen);           // Loss [], Correct []; queries [B, Dim] each; keys [B or 2B, Dim] or null
             var protoTerms = new List<Tensor>();
             var protoCorrect = new List<Tensor>();
             if (clusters is not null)
@@ -246,14 +249,15 @@ public sealed class Trainer : IDisposable
                     var assign = level.Assignments.index_select(0, idx);      // [B]
                     foreach (var q in queries)
                     {
-                        var p = ProtoNceLoss.Compute(q, assign, level.Centroids, level.Phi, _o.QueueSize, gen, _o.PrototypeLogits == PrototypeLogits.Paper);
+                        var p = ProtoNceLoss.Compute(q, assign, level.Centroids, level.Phi, _o.QueueSize, gen,
+                            _o.PrototypeLogits == PrototypeLogits.Paper);       // Loss [], Correct []
                         protoTerms.Add(p.Loss);
                         protoCorrect.Add(p.Correct);
                     }
                 }
             }
-            var proto = protoTerms.Count > 0 ? stack(protoTerms).mean() : null; // (1/M) sum_m, averaged over the query views
-            var loss = proto is null ? instance.Loss : instance.Loss + proto;
+            var proto = protoTerms.Count > 0 ? stack(protoTerms).mean() : null; // []: (1/M) sum_m, averaged over the query views
+            var loss = proto is null ? instance.Loss : instance.Loss + proto; // []
             double lossValue = loss.item<float>();
             if (!double.IsFinite(lossValue))
                 throw new TrainingDivergedException($"epoch {epoch + 1}, step {step + 1}: the loss is {lossValue}; stopped, the last good checkpoint is kept (try a smaller --lr)");
@@ -298,17 +302,19 @@ public sealed class Trainer : IDisposable
         {
             var z1 = F.normalize(Encoder.forward(xq), dim: 1);              // [B, Dim]
             var z2 = F.normalize(Encoder.forward(xk), dim: 1);              // [B, Dim]
-            return (NtXentLoss.Compute(z1, z2, _o.Temperature), [z1, z2], null); // no query view here: the prototype term takes both
+            return (NtXentLoss.Compute(z1, z2, _o.Temperature), [z1, z2], null); // Loss [], Correct []; no query view here: the prototype term takes both
         }
         using (no_grad()) MomentumEncoder.Update(KeyEncoder, Encoder, _o.EncoderMomentum);
         var q = F.normalize(Encoder.forward(xq), dim: 1);                   // [B, Dim]
         var k = Keys(xk, gen);                                              // [B, Dim]
-        var loss = InfoNceLoss.Compute(q, k, _queue!.Keys, _o.Temperature);
+        var loss = InfoNceLoss.Compute(q, k, _queue!.Keys, _o.Temperature); // Loss [], Correct []
         if (!_o.Symmetric) return (loss, [q], k);
         var q2 = F.normalize(Encoder.forward(xk), dim: 1);                  // [B, Dim]
         var k2 = Keys(xq, gen);                                             // [B, Dim]
-        var loss2 = InfoNceLoss.Compute(q2, k2, _queue.Keys, _o.Temperature);
-        var both = new LossOutput((loss.Loss + loss2.Loss) / 2, loss.Correct + loss2.Correct);
+        var loss2 = InfoNceLoss.Compute(q2, k2, _queue.Keys, _o.Temperature); // Loss [], Correct []
+        Tensor correct;
+        using (no_grad()) correct = loss.Correct + loss2.Correct;          // [] a count, no gradient
+        var both = new LossOutput((loss.Loss + loss2.Loss) / 2, correct);   // Loss [], Correct []
         return (both, [q, q2], cat([k, k2], 0));                            // keys [2B, Dim]
     }
 

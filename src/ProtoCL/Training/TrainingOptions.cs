@@ -73,7 +73,7 @@ public sealed record TrainingOptions
     /// <summary>Schedule: step decay at 120 and 160 of 200 epochs (paper v1); cosine for v2.</summary>
     public LrSchedule Schedule { get; init; } = LrSchedule.Step;
 
-    /// <summary>Queue size r: 16384 (paper, ImageNet).</summary>
+    /// <summary>Queue size r: 16384 (paper, ImageNet; main_pcl.py --pcl-r default=16384).</summary>
     public int QueueSize { get; init; } = 16384;
 
     /// <summary>Temperature tau: 0.2 (salesforce/PCL's released command line, --temperature 0.2).</summary>
@@ -106,16 +106,16 @@ public sealed record TrainingOptions
     /// <summary>Augmentation pipeline.</summary>
     public AugmentationOptions Augmentation { get; init; } = new();
 
-    /// <summary>Compute precision of the encoders.</summary>
+    /// <summary>Compute precision of the encoders: float32, as main_pcl.py trains (it has no mixed precision); bf16 is ProtoCL's own option.</summary>
     public Precision Precision { get; init; } = Precision.Fp32;
 
-    /// <summary>Seed of every random choice (initialisation, augmentation, order, negative sampling).</summary>
+    /// <summary>Seed of every random choice (initialisation, augmentation, order, negative sampling): 0; main_pcl.py --seed defaults to none (unseeded), ProtoCL always seeds.</summary>
     public int Seed { get; init; }
 
-    /// <summary>Intra-op threads; results repeat exactly for the same seed and thread count.</summary>
+    /// <summary>Intra-op threads: every processor (a ProtoCL-only setting; the reference runs one process per GPU); results repeat exactly for the same seed and thread count.</summary>
     public int Threads { get; init; } = Environment.ProcessorCount;
 
-    /// <summary>Images per batch when computing E-step features (no autograd, so larger than training batches).</summary>
+    /// <summary>Images per E-step feature batch: 512, ProtoCL's choice (main_pcl.py's eval_loader uses batch_size*5 = 1280); in eval mode no image's feature depends on its batch-mates, so the size trades speed against memory.</summary>
     public int FeatureBatchSize { get; init; } = 512;
 
     /// <summary>Use only the first N images (null: all).</summary>
