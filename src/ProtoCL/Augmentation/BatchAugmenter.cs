@@ -37,19 +37,27 @@ public sealed class BatchAugmenter
     {
         using var _ = no_grad();
         using var scope = NewDisposeScope();
-        long b = images.shape[0], c = images.shape[1], h = images.shape[2], w = images.shape[3];
+        long b = images.shape[0], c = images.shape[1];
         var x = images.to_type(ScalarType.Float32).div_(255);            // [B, C, H, W]
         x = CropAndFlip(x, g);                                             // [B, C, H, W]
+        // main_pcl.py's v1 list has RandomGrayscale before ColorJitter, v2's (aug-plus) after it.
+        bool grayscaleFirst = _o.Pipeline == AugmentationPipeline.V1;
+        if (grayscaleFirst) x = RandomGrayscale(x, g);                     // [B, C, H, W]
         var jitterOn = Bernoulli(b, _o.ResolvedJitterProbability, g);      // [B]
         x = c == 1 ? JitterGray(x, jitterOn, g) : JitterColour(x, jitterOn, g); // [B, C, H, W]
-        if (c == 3 && _o.GrayscaleProbability > 0)
-        {
-            var gray = Luma(x).expand(b, 3, h, w);                         // [B, 3, H, W]
-            var on = Bernoulli(b, _o.GrayscaleProbability, g).view(b, 1, 1, 1); // [B, 1, 1, 1] bool
-            x = where(on, gray, x);                                        // [B, 3, H, W]
-        }
+        if (!grayscaleFirst) x = RandomGrayscale(x, g);                    // [B, C, H, W]
         if (_o.ResolvedBlurProbability > 0) x = Blur(x, g);                // [B, C, H, W]
         return Normalise(x.clamp_(0, 1)).MoveToOuterDisposeScope();        // [B, C, H, W]
+    }
+
+    /// <summary>Colour images become their luma in all three channels with probability GrayscaleProbability; one channel passes.</summary>
+    private Tensor RandomGrayscale(Tensor x, Generator g) // [B, C, H, W]
+    {
+        long b = x.shape[0], c = x.shape[1];
+        if (c != 3 || _o.GrayscaleProbability <= 0) return x;
+        var gray = Luma(x).expand(b, 3, x.shape[2], x.shape[3]);          // [B, 3, H, W]
+        var on = Bernoulli(b, _o.GrayscaleProbability, g).view(b, 1, 1, 1); // [B, 1, 1, 1] bool
+        return where(on, gray, x);                                         // [B, 3, H, W]
     }
 
     private Tensor Normalise(Tensor x) // [B, C, H, W]

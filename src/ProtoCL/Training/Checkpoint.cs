@@ -51,9 +51,10 @@ public sealed record CheckpointMeta
 /// </summary>
 public static class TrainingRevision
 {
-    /// <summary>2 since 2026-11-30: PCL-SimCLR applies the prototype term to both of its views (revision 1: to the
-    /// first view only, unless --symmetric was given).</summary>
-    public const int Current = 2;
+    /// <summary>3 since 2026-11-30 (afternoon): the v1 augmentation turns colour images gray before the colour jitter, as
+    /// main_pcl.py's v1 list does (revision 2: after it; one-channel images train as before). 2: PCL-SimCLR applies the
+    /// prototype term to both of its views (revision 1: to the first view only, unless --symmetric was given).</summary>
+    public const int Current = 3;
 
     /// <summary>Throws when a checkpoint of another revision would be trained further.</summary>
     public static void ThrowIfOther(CheckpointMeta meta, string path)
@@ -61,7 +62,7 @@ public static class TrainingRevision
         if (meta.Revision != Current)
             throw new InvalidDataException(
                 $"{path} was written by a ProtoCL whose training differs from this one (training revision {meta.Revision}, this build {Current}); " +
-                "continuing it would mix two losses in one run: finish it with the ProtoCL that started it, or start a new run (--force or another --out)");
+                "continuing it would mix two training steps in one run: finish it with the ProtoCL that started it, or start a new run (--force or another --out)");
     }
 }
 

@@ -70,6 +70,36 @@ public class BatchAugmenterTests
         }
     }
 
+    [Theory]
+    [InlineData(AugmentationPipeline.V1)]
+    [InlineData(AugmentationPipeline.V2)]
+    public void Should_ApplyGrayscaleBeforeJitterInV1AndAfterInV2_When_BrightnessSaturatesAChannel(AugmentationPipeline pipeline)
+    {
+        // A constant image (255, 51, 51) = (1, 0.2, 0.2), certain grayscale, brightness jitter only (factor f in [0.6, 1.4]).
+        // Luma first (v1, main_pcl.py's order): 0.299 + 0.587 * 0.2 + 0.114 * 0.2 = 0.4392, then times f: up to 0.6149.
+        // Jitter first (v2): red clamps at 1 when f > 1, so the luma is at most 0.299 + (0.587 + 0.114) * 0.2 * 1.4 = 0.4953.
+        var options = new AugmentationOptions
+        {
+            Pipeline = pipeline, GrayscaleProbability = 1, JitterProbability = 1, BlurProbability = 0,
+            Brightness = 0.4, Contrast = 0, Saturation = 0, Hue = 0,
+        };
+        var aug = new BatchAugmenter(options, [0f, 0f, 0f], [1f, 1f, 1f]);
+        byte[] rgb = [255, 51, 51];
+        using var x = tensor(rgb).view(1, 3, 1, 1).expand(64, 3, 4, 4).contiguous(); // [64, 3, 4, 4]
+        using var y = aug.Augment(x, new Generator(8));                   // [64, 3, 4, 4]
+        var v = y.data<float>().ToArray();
+        double max = 0;
+        for (int i = 0; i < 64; i++)
+        {
+            double first = v[i * 48];
+            for (int j = 1; j < 48; j++) Assert.Equal(first, v[i * 48 + j], 4); // gray: every channel and pixel equal
+            max = Math.Max(max, first);
+        }
+        // 64 factors uniform in [0.6, 1.4] all stay below 1.15 with probability 0.6875^64 < 1e-10.
+        if (pipeline == AugmentationPipeline.V1) Assert.InRange(max, 0.4392 * 1.15, 0.4392 * 1.4 + 1e-4);
+        else Assert.InRange(max, 0.4392, 0.4953 + 1e-4);
+    }
+
     [Fact]
     public void Should_Normalise_When_NotAugmenting()
     {
