@@ -59,7 +59,7 @@ public static class LinearProbe
         var weight = new TorchSharp.Modules.Parameter(zeros(dim, classes, dtype: ScalarType.Float32, device: x.device)); // [D, C]
         var bias = new TorchSharp.Modules.Parameter(zeros(classes, dtype: ScalarType.Float32, device: x.device)); // [C]
         using var optimizer = optim.Adam([weight, bias], lr: options.LearningRate, weight_decay: options.WeightDecay);
-        var generator = new Generator((ulong)options.Seed);
+        using var generator = new Generator((ulong)options.Seed);
         double finalLoss = double.NaN;
         using (enable_grad())
         {
@@ -90,7 +90,6 @@ public static class LinearProbe
                 finalLoss = lossSum / seen;
             }
         }
-        generator.Dispose();
         return (weight.detach(), bias.detach(), finalLoss);
     }
 
