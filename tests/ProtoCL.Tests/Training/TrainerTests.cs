@@ -1,5 +1,8 @@
 using System.Text.Json;
+using ProtoCL.Augmentation;
+using ProtoCL.Data;
 using ProtoCL.IO;
+using ProtoCL.Model;
 using ProtoCL.Training;
 
 namespace ProtoCL.Tests.Training;
@@ -59,6 +62,62 @@ public class TrainerTests
         Assert.Equal(loss, inst + proto, 4);
         Assert.InRange(last.GetProperty("acc_instance").GetDouble(), 0, 1);
         Assert.InRange(last.GetProperty("acc_proto").GetDouble(), 0, 1);
+        Directory.Delete(dir, true);
+    }
+
+    [Theory]
+    // 4 epochs, lr 0.03 (TinyRun). Step: x0.1 from epoch round(0.6 x 4) = round(2.4) = 2 and x0.01 from round(0.8 x 4) =
+    // round(3.2) = 3 (0-based), so 0.03, 0.03, 0.003, 0.0003.
+    [InlineData(LrSchedule.Step, new[] { 0.03, 0.03, 0.003, 0.0003 })]
+    // Cosine: 0.03 x (1 + cos(pi e / 4)) / 2 for e = 0..3: cos = 1, sqrt(2)/2, 0, -sqrt(2)/2, so
+    // 0.03, 0.015 x (1 + 0.70710678...) = 0.02560660..., 0.015, 0.015 x (1 - 0.70710678...) = 0.00439339...
+    [InlineData(LrSchedule.Cosine, new[] { 0.03, 0.02560660171779821, 0.015, 0.004393398282201788 })]
+    public void Should_WriteTheScheduledLearningRateOfEveryEpoch_When_Training(LrSchedule schedule, double[] expected)
+    {
+        var dir = TinyRun.TempDir();
+        using var data = TinyRun.Data(64);                                   // one minibatch of 64 per epoch
+        var run = new RunDirectory(dir);
+        var options = TinyRun.Options(epochs: 4, method: Method.Moco) with { Schedule = schedule };
+        using (var t = new Trainer(options, data, run)) t.Run();
+        var lr = File.ReadAllLines(run.Metrics).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("lr").GetDouble()).ToArray();
+        Assert.Equal(expected.Length, lr.Length);
+        for (int e = 0; e < expected.Length; e++) Assert.Equal(expected[e], lr[e], 1e-12);
+        Directory.Delete(dir, true);
+    }
+
+    [Theory]
+    // One minibatch of 8 images, each a constant grey (0, 36, ..., 252), with the augmentation reduced to a full-area crop
+    // (a crop of a constant image is the same constant image) and BatchNorm over the whole batch (one group, so the key
+    // encoder's shuffled batch has the same statistics). In the first step the momentum encoder is the encoder, so each
+    // query and its key are the same pixels through the same weights: cosine 1 up to rounding.
+    // MoCo: the negatives are the queue's 128 random unit vectors in 128-d (KeyQueue: normalised randn), cosine to any
+    // query ~ N(0, 1/128), far below 1: all 8 rows pick their key, acc_instance = 8 / 8 = 1; symmetric: both views are
+    // queries once, 16 / 16 = 1 (dividing by the 8 images instead would give 2).
+    [InlineData(Method.Moco, false)]
+    [InlineData(Method.Moco, true)]
+    // SimCLR: the two views of an image coincide, the negatives are the other 7 images' views (different greys, a lower
+    // cosine for any encoder that tells them apart): 16 / 16 rows right, acc_instance 1 (dividing by 8 would give 2).
+    [InlineData(Method.Simclr, false)]
+    public void Should_ReportEveryRowRight_When_EachQueryMeetsItsOwnImageAsTheOnlyMatch(Method method, bool symmetric)
+    {
+        var dir = TinyRun.TempDir();
+        var pixels = new byte[8 * 28 * 28];
+        for (int i = 0; i < 8; i++) Array.Fill(pixels, (byte)(36 * i), i * 28 * 28, 28 * 28);
+        using var data = new ImageDataset(TorchSharp.torch.tensor(pixels).view(8, 1, 28, 28), null, "constant greys");
+        var run = new RunDirectory(dir);
+        var options = TinyRun.Options(epochs: 1, warmup: 1, method: method) with
+        {
+            BatchSize = 8,
+            Symmetric = symmetric,
+            Encoder = new EncoderOptions { Arch = Architecture.ResNet18, Width = 4, BnGroups = 1 },
+            Augmentation = new AugmentationOptions
+            {
+                CropScaleMin = 1, CropScaleMax = 1, Brightness = 0, Contrast = 0, JitterProbability = 0, FlipProbability = 0,
+            },
+        };
+        using (var t = new Trainer(options, data, run)) t.Run();
+        var row = JsonDocument.Parse(File.ReadAllLines(run.Metrics).Single()).RootElement;
+        Assert.Equal(1.0, row.GetProperty("acc_instance").GetDouble());
         Directory.Delete(dir, true);
     }
 
