@@ -80,8 +80,9 @@ public static class Benchmark
         double flops;
         using (var enc = new ResNetEncoder(o.Encoder with { InChannels = data.Channels, ImageSize = Math.Max(data.Height, data.Width) }))
             flops = enc.ForwardFlopsPerImage();
-        // A training step: encoder forward + backward (~3x forward) plus the momentum encoder's forward.
-        double stepFlops = flops * (o.UsesMomentumEncoder ? 4 : 6);
+        // A training step per image: encoder forward + backward (~3x forward) per query view plus the momentum encoder's
+        // forward per key view (one of each, or two with --symmetric); without a momentum encoder both views go both ways.
+        double stepFlops = flops * (o.UsesMomentumEncoder ? (o.Symmetric ? 8 : 4) : 6);
         double effective = warm * stepFlops / 1e9;
         double peak = MatmulPeakGflops(options.Threads);
         return new BenchResult
