@@ -1,3 +1,4 @@
+using ProtoCL.Tests.Data;
 using ProtoCL.Reporting;
 
 namespace ProtoCL.Tests.Reporting;
@@ -7,7 +8,7 @@ public class EvaluationFileTests
     [Fact]
     public void Should_ReadLowShotAccuracyAndMapByK_When_TheFileIsALowShotEvaluation()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         File.WriteAllText(dir.File("l.json"), """
             {"protocol": "lowshot", "checkpoint": "runs/mine/", "seed": 0,
              "results": {"16": {"accuracy_mean": 0.75, "accuracy_std": 0.004, "map_mean": 0.77, "map_std": 0.01},
@@ -27,7 +28,7 @@ public class EvaluationFileTests
     [Fact]
     public void Should_ReadTopLevelNumbers_When_TheFileIsAClusterEvaluation()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         File.WriteAllText(dir.File("c.json"), """{"protocol": "cluster", "checkpoint": "raw", "ami": 0.6, "nmi": 0.61, "accuracy": 0.55}""");
         var e = EvaluationFile.Read(dir.File("c.json"));
         Assert.Equal("raw", e.CheckpointName);
@@ -44,7 +45,7 @@ public class EvaluationFileTests
     [InlineData("""{"protocol": """, "not valid JSON")]
     public void Should_RefuseWithOneLine_When_TheFileIsNotAnEvaluation(string text, string expected)
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         File.WriteAllText(dir.File("x.json"), text);
         var e = Assert.Throws<InvalidDataException>(() => EvaluationFile.Read(dir.File("x.json")));
         Assert.Contains(expected, e.Message);

@@ -1,3 +1,4 @@
+using ProtoCL.Tests.Data;
 using ProtoCL.Reporting;
 
 namespace ProtoCL.Tests.Reporting;
@@ -21,7 +22,7 @@ public class HtmlReportTests
     [Fact]
     public void Should_WriteSelfContainedIndex_When_GivenSectionsAndImages()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var table = HtmlTable.From(["k", "accuracy"], [["1", "0.41"]]);
 
         var path = HtmlReport.Write(dir.Path, "PCL <run> & co",

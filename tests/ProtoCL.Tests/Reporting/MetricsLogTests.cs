@@ -1,3 +1,4 @@
+using ProtoCL.Tests.Data;
 using ProtoCL.Reporting;
 
 namespace ProtoCL.Tests.Reporting;
@@ -16,7 +17,7 @@ public class MetricsLogTests
     [Fact]
     public void Should_ParseAllEpochs_When_ProtoFieldsAreNullAbsentOrPresent()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var path = dir.File("metrics.jsonl");
         File.WriteAllText(path, ThreeEpochs);
 
@@ -34,7 +35,7 @@ public class MetricsLogTests
     [Fact]
     public void Should_ReadNaNGivenAsString_When_LossDiverged()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var path = dir.File("metrics.jsonl");
         File.WriteAllText(path, """{"epoch":1,"loss":"NaN","loss_instance":1,"loss_proto":null,"acc_instance":0,"acc_proto":null,"lr":0.1,"images_per_second":1,"seconds_train":1,"seconds_estep":0}""" + "\n");
 
@@ -44,7 +45,7 @@ public class MetricsLogTests
     [Fact]
     public void Should_SkipCutShortLastLine_When_FileHasNoTrailingNewline()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var path = dir.File("metrics.jsonl");
         var firstLine = ThreeEpochs.Split('\n')[0];
         File.WriteAllText(path, firstLine + "\n" + """{"epoch": 2, "loss": 5.0, "loss_ins""");
@@ -58,7 +59,7 @@ public class MetricsLogTests
     [Fact]
     public void Should_ThrowNamingTheLine_When_RequiredKeyIsMissing()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var path = dir.File("metrics.jsonl");
         var firstLine = ThreeEpochs.Split('\n')[0];
         File.WriteAllText(path, firstLine + "\n" + """{"epoch": 2, "loss": 5.0}""" + "\n");

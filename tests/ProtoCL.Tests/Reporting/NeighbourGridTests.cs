@@ -1,3 +1,4 @@
+using ProtoCL.Tests.Data;
 using ProtoCL.Data;
 using ProtoCL.Evaluation;
 using ProtoCL.Reporting;
@@ -14,7 +15,7 @@ public class NeighbourGridTests
     [Fact]
     public void Should_FrameTheQueryBlueAndNeighboursByLabel_When_ImagesHaveLabels()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         using var data = Images(labelled: true);
         NeighbourList[] lists = [new(0, [1, 2], [0.9f, 0.8f]), new(3, [5, 4], [0.7f, 0.6f])];
 
@@ -39,7 +40,7 @@ public class NeighbourGridTests
     [Fact]
     public void Should_LeaveTheFrameOut_When_ANeighbourHasNoLabel()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         using var data = new ImageDataset(full(3, 1, 28, 28, 128, dtype: ScalarType.Byte), [0, ImageDataset.Unlabelled, 0], "test");
 
         NeighbourGrid.Write(data, [new NeighbourList(0, [1, 2], [0.9f, 0.8f])], dir.File("n.png"));
@@ -52,7 +53,7 @@ public class NeighbourGridTests
     [Fact]
     public void Should_FrameOnlyTheQuery_When_ImagesHaveNoLabels()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         using var data = Images(labelled: false);
 
         NeighbourGrid.Write(data, [new NeighbourList(2, [0, 1, 3], [0.5f, 0.4f, 0.3f])], dir.File("n.png"));

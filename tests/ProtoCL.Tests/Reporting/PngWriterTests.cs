@@ -1,3 +1,4 @@
+using ProtoCL.Tests.Data;
 using ProtoCL.Reporting;
 
 namespace ProtoCL.Tests.Reporting;
@@ -20,7 +21,7 @@ public class PngWriterTests
     [Fact]
     public void Should_WriteValidPngs_When_PlottingTrainingCurves()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var metrics = Epochs();
 
         CurvePlot.Write(metrics, dir.File("curves.png"));
@@ -43,7 +44,7 @@ public class PngWriterTests
     [Fact]
     public void Should_DrawNoPrototypeLine_When_NoEpochHasAPrototypeLoss()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var metrics = Epochs().Select(e => e with { LossProto = null, AccProto = null }).ToList();
 
         CurvePlot.WriteLoss(metrics, dir.File("loss.png"));
@@ -56,7 +57,7 @@ public class PngWriterTests
     [Fact]
     public void Should_WriteValidPng_When_PlottingLowShotAccuracy()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var accuracy = new Dictionary<string, IReadOnlyDictionary<int, (double mean, double std)>>
         {
             ["PCL"] = new Dictionary<int, (double, double)> { [1] = (0.41, 0.03), [2] = (0.52, 0.02), [4] = (0.61, 0.02), [8] = (0.68, 0.01), [16] = (0.73, 0.01) },
@@ -80,7 +81,7 @@ public class PngWriterTests
     [Fact]
     public void Should_WriteValidPng_When_PlottingEmbeddingScatter()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var xy = new float[30, 2];
         var labels = new int[30];
         for (int i = 0; i < 30; i++)

@@ -1,3 +1,4 @@
+using ProtoCL.Tests.Data;
 using ProtoCL.Data;
 using ProtoCL.Reporting;
 using static TorchSharp.torch;
@@ -22,7 +23,7 @@ public class PrototypeGridTests
     [Fact]
     public void Should_ShowLargestClustersFirst_When_GridIsGrayscale()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var assignments = CraftedAssignments();
         int n = assignments.Length;
         using var data = new ImageDataset(
@@ -51,7 +52,7 @@ public class PrototypeGridTests
     [Fact]
     public void Should_KeepColours_When_GridIsRgb()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         // 6 RGB 32×32 images: cluster 1 (4 images) pure red, cluster 0 (2 images) pure blue.
         long[] assignments = [1, 0, 1, 1, 0, 1];
         var pixels = new byte[6 * 3 * 32 * 32];
