@@ -9,6 +9,11 @@ namespace ProtoCL.Augmentation;
 /// one affine_grid + grid_sample for random-resized-crop and flip of the whole batch, jitter by broadcasting,
 /// blur as a grouped separable convolution. Grayscale images get brightness and contrast jitter only.
 /// Output is normalised with the dataset's per-channel mean and std.
+/// Known differences from torchvision's transforms in main_pcl.py (every committed result was made with them):
+/// a crop drawn wider or taller than the image is clipped to the image side instead of redrawn (up to 10 times,
+/// then a centre crop), and crops are not rounded to whole pixels; ColorJitter's four steps run in a fixed order
+/// (brightness, contrast, saturation, hue) instead of a fresh random order per image; on one-channel images only
+/// the clamps after brightness and contrast make the order matter.
 /// </summary>
 public sealed class BatchAugmenter
 {
@@ -23,7 +28,8 @@ public sealed class BatchAugmenter
         _std = channelStd;
     }
 
-    /// <summary>uint8 [B, C, H, W] -> normalised float [B, C, H, W] without augmentation (E-step, evaluation).</summary>
+    /// <summary>uint8 [B, C, H, W] -> normalised float [B, C, H, W] without augmentation (E-step, evaluation): the whole
+    /// image, as MoCo's CIFAR demo evaluates small images; main_pcl.py's ImageNet eval transform is Resize(256) + CenterCrop(224).</summary>
     public Tensor Plain(Tensor images)
     {
         using var _ = no_grad();
