@@ -177,7 +177,7 @@ public static class Table1Reproduction
         sb.AppendLine();
         sb.AppendLine("Low-shot classification with linear SVMs on frozen, L2-normalised backbone features (one-vs-rest, cost 0.5,");
         sb.AppendLine("positive weight 2; k labelled training images per class, 5 draws; accuracy on the 10,000 test images, mean ± std),");
-        sb.AppendLine("then linear probe, weighted kNN (k = 200, T = 0.07) and k-means clustering (K = 10) of the test features.");
+        sb.AppendLine("then linear probe, weighted kNN (k = 200, T = 0.07) and k-means clustering (K = 10) of the L2-normalised test features.");
         sb.AppendLine("All learned rows share one training budget; `raw` is the pixels, `random` the same architecture at random initialisation.");
         sb.AppendLine();
         AppendMarkdownTable(sb, TableHeader, TableRows(methods));
