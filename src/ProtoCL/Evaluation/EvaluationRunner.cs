@@ -42,7 +42,7 @@ public static class EvaluationRunner
     {
         using var scope = NewDisposeScope();
         var trainFeatures = FeatureSource.Extract(checkpoint, train, settings.Seed, (d, t) => progress?.Invoke("train features", d, t)); // [N, D]
-        var testFeatures = FeatureSource.Extract(checkpoint, test, settings.Seed, (d, t) => progress?.Invoke("test features", d, t));    // [M, D]
+        var testFeatures = FeatureSource.Extract(checkpoint, test, settings.Seed, (d, t) => progress?.Invoke("test features", d, t), train);    // [M, D]
         return Evaluate(protocol, checkpoint, train, test, trainFeatures, testFeatures, settings);
     }
 

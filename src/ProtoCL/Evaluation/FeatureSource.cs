@@ -13,8 +13,12 @@ namespace ProtoCL.Evaluation;
 /// </summary>
 public static class FeatureSource
 {
-    /// <summary>Backbone features [N, D] of <paramref name="data"/> under <paramref name="checkpoint"/>.</summary>
-    public static Tensor Extract(string checkpoint, ImageDataset data, int seed, Action<long, long>? progress = null)
+    /// <summary>Backbone features [N, D] of <paramref name="data"/> under <paramref name="checkpoint"/>. For <c>random</c>,
+    /// the input is normalised with the per-channel mean and std of <paramref name="statistics"/> (pass the training split
+    /// when extracting the test split, as a trained checkpoint uses its training statistics for both), or of
+    /// <paramref name="data"/> itself when null.</summary>
+    public static Tensor Extract(string checkpoint, ImageDataset data, int seed, Action<long, long>? progress = null,
+        ImageDataset? statistics = null)
     {
         if (checkpoint == "raw")
         {
@@ -30,7 +34,7 @@ public static class FeatureSource
             options = options with { InChannels = data.Channels, ImageSize = Math.Max(data.Height, data.Width) };
             manual_seed(seed);
             using var encoder = new ResNetEncoder(options);
-            var (mean, std) = FeatureExtractor.ChannelStatistics(data);
+            var (mean, std) = FeatureExtractor.ChannelStatistics(statistics ?? data);
             return FeatureExtractor.Extract(encoder, data, new BatchAugmenter(new AugmentationOptions(), mean, std), FeatureKind.Backbone, 512, progress);
         }
         var (trained, meta) = LoadCheckpoint(checkpoint);
