@@ -94,14 +94,18 @@ public static class EvaluationRunner
         var meta = Checkpoint.ReadMeta(run.Checkpoint);
         if (meta.LastClusters is null || meta.ImageCount != train.Count) return levels;
         using var clusters = ClusterResult.Load(Path.Combine(run.Path, meta.LastClusters));
+        // Unlabelled images (the root files of a class-folder tree) are not a class: they are left out of the scores.
+        var labelled = Enumerable.Range(0, train.Count).Where(i => train.Labels![i] != ImageDataset.Unlabelled).ToArray();
+        var labels = labelled.Select(i => train.Labels![i]).ToArray();
         foreach (var level in clusters.Levels)
         {
-            var assignments = level.Assignments.data<long>().Select(a => (int)a).ToArray();
+            var all = level.Assignments.data<long>().ToArray();
+            var assignments = labelled.Select(i => (int)all[i]).ToArray();
             levels.Add(new JsonObject
             {
                 ["k"] = level.K,
-                ["ami"] = ClusteringMetrics.AdjustedMutualInformation(train.Labels!, assignments),
-                ["nmi"] = ClusteringMetrics.NormalizedMutualInformation(train.Labels!, assignments),
+                ["ami"] = ClusteringMetrics.AdjustedMutualInformation(labels, assignments),
+                ["nmi"] = ClusteringMetrics.NormalizedMutualInformation(labels, assignments),
             });
         }
         return levels;

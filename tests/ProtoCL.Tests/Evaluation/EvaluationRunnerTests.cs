@@ -1,5 +1,8 @@
 using ProtoCL.Data;
 using ProtoCL.Evaluation;
+using ProtoCL.IO;
+using ProtoCL.Tests.Training;
+using ProtoCL.Training;
 using static TorchSharp.torch;
 
 namespace ProtoCL.Tests.Evaluation;
@@ -47,5 +50,48 @@ public class EvaluationRunnerTests
         using var test = Points([[1, 2]], [0], "test-points");
         var e = Assert.Throws<ArgumentException>(() => EvaluationRunner.Run(Protocol.Knn, "raw", train, test, new EvaluationSettings()));
         Assert.Contains("unlabelled", e.Message);
+    }
+
+    [Fact]
+    public void Should_ScoreEveryLevelOfTheLastEStepOnTheLabelledImages_When_RunningClusterOnAPclRun()
+    {
+        var dir = TinyRun.TempDir();
+        try
+        {
+            using var data = TinyRun.Data();                                   // 320 labelled images
+            using (var trainer = new Trainer(TinyRun.Options(), data, new RunDirectory(dir))) trainer.Run();
+            // The last E-step's assignments, read from its files: clusters/epoch-0002/level{m}-k{K}-assignments.npy.
+            var epochDir = Path.Combine(dir, "clusters", "epoch-0002");
+            int[] Read(int m, int k)
+            {
+                using var t = Npy.Read(Path.Combine(epochDir, $"level{m}-k{k}-assignments.npy"));
+                return t.data<long>().Select(a => (int)a).ToArray();
+            }
+            int[][] assigned = [Read(0, 8), Read(1, 16)];
+
+            // Every third image unlabelled (as the root files of a class-folder tree): scored on the others only.
+            var partial = data.Labels!.Select((l, i) => i % 3 == 0 ? ImageDataset.Unlabelled : l).ToArray();
+            using var partlyLabelled = new ImageDataset(data.Images.clone(), partial, data.Source);
+            var keep = Enumerable.Range(0, data.Count).Where(i => i % 3 != 0).ToArray();
+
+            foreach (var (train, indices) in new[] { (data, Enumerable.Range(0, data.Count).ToArray()), (partlyLabelled, keep) })
+            {
+                var json = EvaluationRunner.Run(Protocol.Cluster, dir, train, data, new EvaluationSettings());
+                var levels = json["levels"]!.AsArray();
+                Assert.Equal(2, levels.Count);
+                for (int m = 0; m < 2; m++)
+                {
+                    var labels = indices.Select(i => data.Labels![i]).ToArray();
+                    var clusters = indices.Select(i => assigned[m][i]).ToArray();
+                    Assert.Equal(m == 0 ? 8 : 16, levels[m]!["k"]!.GetValue<int>());
+                    Assert.Equal(ClusteringMetrics.AdjustedMutualInformation(labels, clusters), levels[m]!["ami"]!.GetValue<double>(), 12);
+                    Assert.Equal(ClusteringMetrics.NormalizedMutualInformation(labels, clusters), levels[m]!["nmi"]!.GetValue<double>(), 12);
+                }
+            }
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
     }
 }
