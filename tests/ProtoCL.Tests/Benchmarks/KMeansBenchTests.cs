@@ -1,7 +1,7 @@
 using ProtoCL.Benchmarks;
 using ProtoCL.Clustering;
 using ProtoCL.IO;
-using ProtoCL.Tests.Training;
+using ProtoCL.Tests.Data;
 using static TorchSharp.torch;
 
 namespace ProtoCL.Tests.Benchmarks;
@@ -22,9 +22,9 @@ public class KMeansBenchTests
         { -11, 0 }, { -9, 0 }, { -10, 1 }, { -10, -1 },
     };
 
-    private static string WriteNpy(string dir, Tensor t)
+    private static string WriteNpy(TempFolder dir, Tensor t)
     {
-        var path = Path.Combine(dir, "features.npy");
+        var path = dir.File("features.npy");
         Npy.Write(path, t);
         return path;
     }
@@ -32,29 +32,22 @@ public class KMeansBenchTests
     [Fact]
     public void Should_ReportEveryLevelWithItsKAndTheHandComputedObjective_When_RunOnTwoDiamonds()
     {
-        var dir = TinyRun.TempDir();
-        try
-        {
-            using var x = tensor(Diamonds);                                   // [8, 2] float32
-            var levels = KMeansBench.Run(WriteNpy(dir, x), [2, 7], threads: 1, new KMeansOptions { Iterations = 10, Restarts = 3 });
-            Assert.Equal(2, levels.Count);
-            Assert.Equal((0, 2), (levels[0].Level, levels[0].K));
-            Assert.Equal((1, 7), (levels[1].Level, levels[1].K));
-            // float32 distances from ||x||^2 + ||c||^2 - 2 x.c with ||x||^2 near 121: a few 1e-5 of rounding per point
-            Assert.Equal(8.0, levels[0].Objective, 1e-3);
-            Assert.Equal(1.0, levels[1].Objective, 1e-3);
-            Assert.All(levels, l => Assert.True(l.KMeansSeconds > 0 && l.PhiSeconds > 0));
-        }
-        finally
-        {
-            Directory.Delete(dir, true);
-        }
+        using var dir = new TempFolder();
+        using var x = tensor(Diamonds);                                   // [8, 2] float32
+        var levels = KMeansBench.Run(WriteNpy(dir, x), [2, 7], threads: 1, new KMeansOptions { Iterations = 10, Restarts = 3 });
+        Assert.Equal(2, levels.Count);
+        Assert.Equal((0, 2), (levels[0].Level, levels[0].K));
+        Assert.Equal((1, 7), (levels[1].Level, levels[1].K));
+        // float32 distances from ||x||^2 + ||c||^2 - 2 x.c with ||x||^2 near 121: a few 1e-5 of rounding per point
+        Assert.Equal(8.0, levels[0].Objective, 1e-3);
+        Assert.Equal(1.0, levels[1].Objective, 1e-3);
+        Assert.All(levels, l => Assert.True(l.KMeansSeconds > 0 && l.PhiSeconds > 0));
     }
 
     [Fact]
     public void Should_PutTheThreadCountBack_When_Finished()
     {
-        var dir = TinyRun.TempDir();
+        using var dir = new TempFolder();
         int before = get_num_threads();
         try
         {
@@ -67,14 +60,13 @@ public class KMeansBenchTests
         finally
         {
             set_num_threads(before);
-            Directory.Delete(dir, true);
         }
     }
 
     [Fact]
     public void Should_RefuseWithTheReason_When_ThreadsOrFeaturesAreUnusable()
     {
-        var dir = TinyRun.TempDir();
+        using var dir = new TempFolder();
         int before = get_num_threads();
         try
         {
@@ -96,7 +88,6 @@ public class KMeansBenchTests
         finally
         {
             set_num_threads(before);
-            Directory.Delete(dir, true);
         }
     }
 }
