@@ -9,11 +9,11 @@ namespace ProtoCL.Augmentation;
 /// one affine_grid + grid_sample for random-resized-crop and flip of the whole batch, jitter by broadcasting,
 /// blur as a grouped separable convolution. Grayscale images get brightness and contrast jitter only.
 /// Output is normalised with the dataset's per-channel mean and std.
-/// Known differences from torchvision's transforms in main_pcl.py (every committed result was made with them):
-/// a crop drawn wider or taller than the image is clipped to the image side instead of redrawn (up to 10 times,
-/// then a centre crop), and crops are not rounded to whole pixels; ColorJitter's four steps run in a fixed order
-/// (brightness, contrast, saturation, hue) instead of a fresh random order per image; on one-channel images only
-/// the clamps after brightness and contrast make the order matter.
+/// Crops are drawn as torchvision's RandomResizedCrop draws them (whole pixels, up to 10 tries, then a centre crop) and
+/// ColorJitter's steps run in a random order per image, as in main_pcl.py (training revision 4; results made before it
+/// clipped oversized crops to the image side and ran the jitter in a fixed order). What still differs: hue is a
+/// rotation in YIQ space rather than HSV, and the resize is bilinear without antialiasing (the crop is always resized
+/// up to the image size, where antialiasing does nothing).
 /// </summary>
 public sealed class BatchAugmenter
 {
@@ -78,35 +78,101 @@ public sealed class BatchAugmenter
 
     private static Tensor Bernoulli(long n, double p, Generator g) => rand(n, generator: g).lt(p); // [n] bool
 
-    /// <summary>RandomResizedCrop (area in [min, max] of the image, aspect ratio in [3/4, 4/3]) and horizontal flip.</summary>
+    /// <summary>Tries per image before RandomResizedCrop falls back to a centre crop (torchvision's get_params: 10).</summary>
+    internal const int CropTries = 10;
+
+    /// <summary>RandomResizedCrop's smallest and largest aspect ratio, w / h (torchvision's default (3/4, 4/3), kept by main_pcl.py).</summary>
+    internal const double RatioMin = 3.0 / 4, RatioMax = 4.0 / 3;
+
+    /// <summary>RandomResizedCrop (whole-pixel boxes as torchvision draws them) and horizontal flip, resized back to the
+    /// image size with bilinear interpolation.</summary>
     private Tensor CropAndFlip(Tensor x, Generator g) // [B, C, H, W]
     {
         long b = x.shape[0];
-        var area = Uniform(b, _o.CropScaleMin, _o.CropScaleMax, g);        // [B]
-        var logRatio = Uniform(b, Math.Log(3.0 / 4), Math.Log(4.0 / 3), g); // [B]
-        var ratio = logRatio.exp();                                        // [B]
-        var sw = (area * ratio).sqrt_().clamp_(max: 1.0);                  // [B] crop width / image width
-        var sh = (area / ratio).sqrt_().clamp_(max: 1.0);                  // [B]
-        var cx = (rand(b, generator: g) * 2 - 1) * (1 - sw);               // [B] centre in [-1+sw, 1-sw]
-        var cy = (rand(b, generator: g) * 2 - 1) * (1 - sh);               // [B]
-        var flip = where(Bernoulli(b, _o.FlipProbability, g), -1.0f, 1.0f); // [B]
-        var zero = zeros(b);                                               // [B]
-        var theta = stack([stack([sw * flip, zero, cx], 1), stack([zero, sh, cy], 1)], 1); // [B, 2, 3]
-        var grid = F.affine_grid(theta, x.shape, align_corners: false);   // [B, H, W, 2]
-        return F.grid_sample(x, grid, GridSampleMode.Bilinear, GridSamplePaddingMode.Border, align_corners: false); // [B, C, H, W]
+        var areaU = rand(b, CropTries, generator: g);                       // [B, T] uniform draws for the area
+        var ratioU = rand(b, CropTries, generator: g);                      // [B, T] uniform draws for the log aspect ratio
+        var offsetU = rand(b, 2, generator: g);                             // [B, 2] uniform draws for the top and left offsets
+        var boxes = CropBoxes(areaU, ratioU, offsetU, (int)x.shape[2], (int)x.shape[3]); // [B, 4] top, left, height, width
+        var flip = Bernoulli(b, _o.FlipProbability, g);                    // [B] bool
+        return ResizedCrop(x, boxes, flip);                                // [B, C, H, W]
     }
 
+    /// <summary>
+    /// torchvision's RandomResizedCrop.get_params on whole batches, from uniform draws in [0, 1): per image, up to
+    /// <see cref="CropTries"/> tries of an area (CropScaleMin..CropScaleMax of the image) and a log-uniform aspect ratio,
+    /// rounded to whole pixels; the first box that fits wins and its top-left corner is a uniform whole pixel; when none
+    /// fits, the largest centred box whose ratio is within [3/4, 4/3]. Returns [B, 4] (top, left, height, width) as float.
+    /// </summary>
+    internal Tensor CropBoxes(Tensor areaU, Tensor ratioU, Tensor offsetU, int height, int width) // [B, T], [B, T], [B, 2]
+    {
+        using var _ = no_grad();
+        using var scope = NewDisposeScope();
+        long b = areaU.shape[0], tries = areaU.shape[1];
+        double imageArea = (double)height * width;
+        var area = areaU.to_type(ScalarType.Float64).mul(_o.CropScaleMax - _o.CropScaleMin).add_(_o.CropScaleMin).mul_(imageArea); // [B, T] pixels
+        var logRatio = ratioU.to_type(ScalarType.Float64).mul(Math.Log(RatioMax) - Math.Log(RatioMin)).add_(Math.Log(RatioMin)); // [B, T]
+        var ratio = logRatio.exp();                                        // [B, T]
+        var w = (area * ratio).sqrt_().round_();                           // [B, T] whole pixels, half to even as Python's round
+        var h = (area / ratio).sqrt_().round_();                           // [B, T]
+        var fits = w.gt(0).logical_and_(w.le(width)).logical_and_(h.gt(0)).logical_and_(h.le(height)); // [B, T] bool
+        var rank = fits.to_type(ScalarType.Float64).mul_(arange(tries, 0, -1, dtype: ScalarType.Float64)); // [B, T]: earlier fitting tries rank higher
+        var first = rank.argmax(1, keepdim: true);                         // [B, 1] the first try that fits
+        var any = fits.any(1);                                             // [B] bool
+        var (fallbackH, fallbackW) = CentreCropSize(height, width);
+        var boxW = where(any, w.gather(1, first).squeeze(1), fallbackW);   // [B]
+        var boxH = where(any, h.gather(1, first).squeeze(1), fallbackH);   // [B]
+        var u = offsetU.to_type(ScalarType.Float64);                       // [B, 2]
+        var top = where(any, u[.., 0].mul(boxH.neg().add(height + 1)).floor_(), boxH.neg().add(height).div(2).floor_()); // [B] randint(0, H - h + 1) or (H - h) // 2
+        var left = where(any, u[.., 1].mul(boxW.neg().add(width + 1)).floor_(), boxW.neg().add(width).div(2).floor_()); // [B]
+        return stack([top, left, boxH, boxW], 1).to_type(ScalarType.Float32).MoveToOuterDisposeScope(); // [B, 4]
+    }
+
+    /// <summary>torchvision's fallback box: the whole image when its aspect ratio is within [3/4, 4/3], else the
+    /// largest centred box at the nearer end of that range.</summary>
+    internal static (double Height, double Width) CentreCropSize(int height, int width)
+    {
+        double inRatio = (double)width / height;
+        if (inRatio < RatioMin) return (Math.Round(width / RatioMin, MidpointRounding.ToEven), width);
+        if (inRatio > RatioMax) return (height, Math.Round(height * RatioMax, MidpointRounding.ToEven));
+        return (height, width);
+    }
+
+    /// <summary>Each image's box (top, left, height, width in pixels) resized to the whole image with bilinear
+    /// interpolation (as torch's resize, align_corners false), mirrored left-right where flip is set.</summary>
+    internal static Tensor ResizedCrop(Tensor x, Tensor boxes, Tensor flip) // x [B, C, H, W], boxes [B, 4], flip [B] bool
+    {
+        using var scope = NewDisposeScope();
+        long b = x.shape[0];
+        double height = x.shape[2], width = x.shape[3];
+        var top = boxes[.., 0]; var left = boxes[.., 1];                   // [B], [B]
+        var boxH = boxes[.., 2]; var boxW = boxes[.., 3];                  // [B], [B]
+        var sx = boxW / width;                                             // [B] box width / image width
+        var sy = boxH / height;                                            // [B]
+        var cx = (left * 2 + boxW) / width - 1;                            // [B] box centre in [-1, 1]
+        var cy = (top * 2 + boxH) / height - 1;                            // [B]
+        var sign = where(flip, -1.0f, 1.0f);                               // [B]
+        var zero = zeros(b);                                               // [B]
+        var theta = stack([stack([sx * sign, zero, cx], 1), stack([zero, sy, cy], 1)], 1); // [B, 2, 3]
+        var grid = F.affine_grid(theta, x.shape, align_corners: false);   // [B, H, W, 2]
+        return F.grid_sample(x, grid, GridSampleMode.Bilinear, GridSamplePaddingMode.Border, align_corners: false).MoveToOuterDisposeScope(); // [B, C, H, W]
+    }
+
+    /// <summary>ColorJitter on one channel: brightness and contrast (saturation and hue leave gray images as they are),
+    /// in a random order per image as torchvision's randperm over the four steps leaves them.</summary>
     private Tensor JitterGray(Tensor x, Tensor on, Generator g) // [B, 1, H, W]
     {
         long b = x.shape[0];
         var one = ones(b);                                                 // [B]
         var bright = where(on, Uniform(b, 1 - _o.Brightness, 1 + _o.Brightness, g), one).view(b, 1, 1, 1); // [B, 1, 1, 1]
         var contrast = where(on, Uniform(b, 1 - _o.Contrast, 1 + _o.Contrast, g), one).view(b, 1, 1, 1); // [B, 1, 1, 1]
-        x = x.mul(bright).clamp_(0, 1);                                    // [B, 1, H, W]
-        var mean = x.mean([1, 2, 3], keepdim: true);                       // [B, 1, 1, 1]
-        return x.sub(mean).mul_(contrast).add_(mean).clamp_(0, 1);         // [B, 1, H, W]
+        var contrastFirst = Bernoulli(b, 0.5, g).view(b, 1, 1, 1);         // [B, 1, 1, 1] bool
+        var brightThenContrast = Contrast(Brightness(x, bright), contrast, colour: false); // [B, 1, H, W]
+        var contrastThenBright = Brightness(Contrast(x, contrast, colour: false), bright); // [B, 1, H, W]
+        return where(contrastFirst, contrastThenBright, brightThenContrast); // [B, 1, H, W]
     }
 
+    /// <summary>ColorJitter on colour images: brightness, contrast, saturation and hue, each image's four steps in its
+    /// own random order (torchvision's ColorJitter draws a permutation per call).</summary>
     private Tensor JitterColour(Tensor x, Tensor on, Generator g) // [B, 3, H, W]
     {
         long b = x.shape[0];
@@ -115,12 +181,32 @@ public sealed class BatchAugmenter
         var contrast = where(on, Uniform(b, 1 - _o.Contrast, 1 + _o.Contrast, g), one).view(b, 1, 1, 1); // [B, 1, 1, 1]
         var sat = where(on, Uniform(b, 1 - _o.Saturation, 1 + _o.Saturation, g), one).view(b, 1, 1, 1); // [B, 1, 1, 1]
         var hue = where(on, Uniform(b, -_o.ResolvedHue, _o.ResolvedHue, g), zeros(b)); // [B] fraction of a turn
-        x = x.mul(bright).clamp_(0, 1);                                    // [B, 3, H, W]
-        var mean = Luma(x).mean([1, 2, 3], keepdim: true);                // [B, 1, 1, 1]
-        x = x.sub(mean).mul_(contrast).add_(mean).clamp_(0, 1);            // [B, 3, H, W]
+        var order = rand(b, 4, generator: g).argsort(1);                   // [B, 4] a uniform permutation of the steps per image
+        for (int position = 0; position < 4; position++)
+        {
+            var step = order[.., position].view(b, 1, 1, 1);               // [B, 1, 1, 1] 0 brightness, 1 contrast, 2 saturation, 3 hue
+            x = where(step.eq(0), Brightness(x, bright),
+                where(step.eq(1), Contrast(x, contrast, true),
+                where(step.eq(2), Saturation(x, sat), RotateHue(x, hue)))); // [B, 3, H, W]
+        }
+        return x;
+    }
+
+    /// <summary>Brightness: the image times the factor, clamped to [0, 1].</summary>
+    private static Tensor Brightness(Tensor x, Tensor factor) => x.mul(factor).clamp_(0, 1); // [B, C, H, W], factor [B, 1, 1, 1]
+
+    /// <summary>Contrast: blend with the mean of the image's gray level (its luma for colour), clamped to [0, 1].</summary>
+    private static Tensor Contrast(Tensor x, Tensor factor, bool colour) // [B, C, H, W], factor [B, 1, 1, 1]
+    {
+        var mean = (colour ? Luma(x) : x).mean([1, 2, 3], keepdim: true);  // [B, 1, 1, 1]
+        return x.sub(mean).mul_(factor).add_(mean).clamp_(0, 1);           // [B, C, H, W]
+    }
+
+    /// <summary>Saturation: blend with the image's luma, clamped to [0, 1].</summary>
+    private static Tensor Saturation(Tensor x, Tensor factor) // [B, 3, H, W], factor [B, 1, 1, 1]
+    {
         var gray = Luma(x);                                                // [B, 1, H, W]
-        x = x.sub(gray).mul_(sat).add_(gray).clamp_(0, 1);                 // [B, 3, H, W]
-        return RotateHue(x, hue);                                          // [B, 3, H, W]
+        return x.sub(gray).mul_(factor).add_(gray).clamp_(0, 1);           // [B, 3, H, W]
     }
 
     /// <summary>ITU-R 601 luma, as PIL's convert("L"): [B, 3, H, W] -> [B, 1, H, W].</summary>

@@ -51,10 +51,12 @@ public sealed record CheckpointMeta
 /// </summary>
 public static class TrainingRevision
 {
-    /// <summary>3 since 2026-11-30 (afternoon): the v1 augmentation turns colour images gray before the colour jitter, as
+    /// <summary>4 since 2026-11-30 (second session): crops are drawn as torchvision's RandomResizedCrop draws them (whole
+    /// pixels, redrawn up to 10 times, then a centre crop; revision 3 clipped a crop wider or taller than the image to its
+    /// side) and ColorJitter's steps run in a random order per image (revision 3: a fixed order). 3: the v1 augmentation turns colour images gray before the colour jitter, as
     /// main_pcl.py's v1 list does (revision 2: after it; one-channel images train as before). 2: PCL-SimCLR applies the
     /// prototype term to both of its views (revision 1: to the first view only, unless --symmetric was given).</summary>
-    public const int Current = 3;
+    public const int Current = 4;
 
     /// <summary>Throws when a checkpoint of another revision would be trained further.</summary>
     public static void ThrowIfOther(CheckpointMeta meta, string path)
