@@ -43,14 +43,14 @@ public sealed class BatchAugmenter
     {
         using var _ = no_grad();
         using var scope = NewDisposeScope();
-        long b = images.shape[0], c = images.shape[1];
+        long b = images.shape[0];
         var x = images.to_type(ScalarType.Float32).div_(255);            // [B, C, H, W]
         x = CropAndFlip(x, g);                                             // [B, C, H, W]
         // main_pcl.py's v1 list has RandomGrayscale before ColorJitter, v2's (aug-plus) after it.
         bool grayscaleFirst = _o.Pipeline == AugmentationPipeline.V1;
         if (grayscaleFirst) x = RandomGrayscale(x, g);                     // [B, C, H, W]
         var jitterOn = Bernoulli(b, _o.ResolvedJitterProbability, g);      // [B]
-        x = c == 1 ? JitterGray(x, jitterOn, g) : JitterColour(x, jitterOn, g); // [B, C, H, W]
+        x = ColorJitter(x, jitterOn, g);                                   // [B, C, H, W]
         if (!grayscaleFirst) x = RandomGrayscale(x, g);                    // [B, C, H, W]
         if (_o.ResolvedBlurProbability > 0) x = Blur(x, g);                // [B, C, H, W]
         return Normalise(x.clamp_(0, 1)).MoveToOuterDisposeScope();        // [B, C, H, W]
@@ -156,6 +156,9 @@ public sealed class BatchAugmenter
         var grid = F.affine_grid(theta, x.shape, align_corners: false);   // [B, H, W, 2]
         return F.grid_sample(x, grid, GridSampleMode.Bilinear, GridSamplePaddingMode.Border, align_corners: false).MoveToOuterDisposeScope(); // [B, C, H, W]
     }
+
+    /// <summary>ColorJitter where <paramref name="on"/> is set, with factors drawn from <paramref name="g"/>; x in [0, 1].</summary>
+    internal Tensor ColorJitter(Tensor x, Tensor on, Generator g) => x.shape[1] == 1 ? JitterGray(x, on, g) : JitterColour(x, on, g); // [B, C, H, W], on [B] bool
 
     /// <summary>ColorJitter on one channel: brightness and contrast (saturation and hue leave gray images as they are),
     /// in a random order per image as torchvision's randperm over the four steps leaves them.</summary>
