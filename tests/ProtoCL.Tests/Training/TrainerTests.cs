@@ -178,7 +178,7 @@ public class TrainerTests
         File.WriteAllBytes(run.Checkpoint, old);
 
         var e = Assert.Throws<InvalidDataException>(() => new Trainer(TinyRun.Options(epochs: 2), data, run, resume: true));
-        Assert.Contains("training revision 1, this build 3", e.Message);
+        Assert.Contains("training revision 1, this build 4", e.Message);
         Assert.Equal(old, File.ReadAllBytes(run.Checkpoint));
         // A finished run is not trained further, so opening it stays allowed.
         using (var finished = new Trainer(TinyRun.Options(epochs: 1), data, run, resume: true)) finished.Run();
