@@ -29,7 +29,7 @@ public abstract class BudgetSettings : CommandSettings
     [CommandOption("--bn-groups <G>")] [Description("BatchNorm groups in training, the one-device shuffled BN (default 8; 1 = plain BN).")] public int? BnGroups { get; set; }
     [CommandOption("--mlp")] [Description("MLP projection head (v2).")] public bool? Mlp { get; set; }
     [CommandOption("--aug <V>")] [Description("v1 or v2 augmentation.")] public string? Aug { get; set; }
-    [CommandOption("--crop-min <S>")] [Description("Smallest random-crop area as a fraction of the image (paper: 0.2).")] public double? CropMin { get; set; }
+    [CommandOption("--crop-min <S>")] [Description("Smallest random-crop area as a fraction of the image (paper: 0.2; small and demo presets: 0.5).")] public double? CropMin { get; set; }
     [CommandOption("--precision <P>")] [Description("fp32 (default) or bf16 (needs AVX-512 BF16).")] public string? Precision { get; set; }
     [CommandOption("--limit <N>")] [Description("Use only the first N training images.")] public int? Limit { get; set; }
     [CommandOption("--seed <N>")] [Description("Seed of every random choice (default 0).")] public int? Seed { get; set; }

@@ -20,7 +20,8 @@ public static class Presets
     /// in all, the paper's 0.999 helps MoCo alone but costs PCL, whose E-step then clusters a lagging key encoder:
     /// results/ablation/table1-momentum.md; with the MLP head it costs MoCo too: results/ablation/table1-variants.md),
     /// K levels chosen by results/ablation (the 10k-image kNN ablation; Table 1 passes its own), 20 epochs with 2 warm-up epochs
-    /// and a cosine schedule.
+    /// and a cosine schedule, and the random crop over 50-100 % of the image instead of the paper's 20-100 % (small centred
+    /// items lose the shape that tells them apart: results/ablation/crop.md; since 2026-11-30, results/ablation/augmentation-rev4.md).
     /// </summary>
     public static TrainingOptions Small => new()
     {
@@ -33,6 +34,7 @@ public static class Presets
         EncoderMomentum = 0.99,
         Clusters = [100, 200, 400],
         Encoder = new EncoderOptions { Arch = Architecture.ResNet18, Width = 16 },
+        Augmentation = new ProtoCL.Augmentation.AugmentationOptions { CropScaleMin = 0.5 },
     };
 
     /// <summary>The demo: <see cref="Small"/> for the embedded 10k images, sized to finish in under 10 minutes on 2 cores.</summary>

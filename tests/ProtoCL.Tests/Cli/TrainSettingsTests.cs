@@ -23,7 +23,7 @@ public class TrainSettingsTests
         {
             Method = "moco", Epochs = 7, WarmupEpochs = 3, BatchSize = 64, Lr = 0.01, WeightDecay = 5e-4, Schedule = "step",
             Queue = 256, Temperature = 0.3, Symmetric = true, ProtoLogits = "paper", MocoMomentum = 0.9, Clusters = "10, 20", Arch = "resnet50",
-            Width = 24, BnGroups = 2, Mlp = true, Aug = "v2", CropMin = 0.5, Precision = "bf16", Seed = 9, Threads = 1, Limit = 500,
+            Width = 24, BnGroups = 2, Mlp = true, Aug = "v2", CropMin = 0.7, Precision = "bf16", Seed = 9, Threads = 1, Limit = 500,
         }.Apply(Presets.Small);
 
         Assert.Equal(Method.Moco, o.Method);
@@ -44,7 +44,7 @@ public class TrainSettingsTests
         Assert.Equal(2, o.Encoder.BnGroups);
         Assert.True(o.Encoder.Mlp);
         Assert.Equal(ProtoCL.Augmentation.AugmentationPipeline.V2, o.Augmentation.Pipeline);
-        Assert.Equal(0.5, o.Augmentation.CropScaleMin);
+        Assert.Equal(0.7, o.Augmentation.CropScaleMin);
         Assert.Equal(Precision.Bf16, o.Precision);
         Assert.Equal(9, o.Seed);
         Assert.Equal(1, o.Threads);
