@@ -185,13 +185,23 @@ public sealed class BatchAugmenter
         var sat = where(on, Uniform(b, 1 - _o.Saturation, 1 + _o.Saturation, g), one).view(b, 1, 1, 1); // [B, 1, 1, 1]
         var hue = where(on, Uniform(b, -_o.ResolvedHue, _o.ResolvedHue, g), zeros(b)); // [B] fraction of a turn
         var order = rand(b, 4, generator: g).argsort(1);                   // [B, 4] a uniform permutation of the steps per image
+        x = x.clone();                                                     // [B, 3, H, W], written in place below
         for (int position = 0; position < 4; position++)
-        {
-            var step = order[.., position].view(b, 1, 1, 1);               // [B, 1, 1, 1] 0 brightness, 1 contrast, 2 saturation, 3 hue
-            x = where(step.eq(0), Brightness(x, bright),
-                where(step.eq(1), Contrast(x, contrast, true),
-                where(step.eq(2), Saturation(x, sat), RotateHue(x, hue)))); // [B, 3, H, W]
-        }
+            for (int op = 0; op < 4; op++)
+            {
+                // Each image takes one step per position: apply each step to its own images only.
+                var idx = order[.., position].eq(op).nonzero().squeeze(1);  // [n] images whose step here is op
+                if (idx.numel() == 0) continue;
+                var part = x.index_select(0, idx);                         // [n, 3, H, W]
+                part = op switch
+                {
+                    0 => Brightness(part, bright.index_select(0, idx)),    // [n, 3, H, W]
+                    1 => Contrast(part, contrast.index_select(0, idx), colour: true),
+                    2 => Saturation(part, sat.index_select(0, idx)),
+                    _ => RotateHue(part, hue.index_select(0, idx)),
+                };
+                x.index_copy_(0, idx, part);                               // [B, 3, H, W]; the groups are disjoint
+            }
         return x;
     }
 
