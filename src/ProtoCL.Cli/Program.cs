@@ -12,11 +12,12 @@ app.Configure(config =>
     config.AddCommand<BenchCommand>("bench").WithDescription("Measure training, E-step and augmentation speed, FLOPs and memory.");
     config.AddBranch("eval", eval =>
     {
-        eval.SetDescription("Evaluate frozen features of a checkpoint: knn, linear, lowshot, cluster.");
+        eval.SetDescription("Evaluate frozen features of a checkpoint: knn, linear, lowshot, cluster, or all.");
         eval.AddCommand<EvalKnnCommand>("knn").WithDescription("Weighted kNN classification (k = 200, T = 0.07).");
         eval.AddCommand<EvalLinearCommand>("linear").WithDescription("Linear probe: softmax regression on frozen features.");
         eval.AddCommand<EvalLowShotCommand>("lowshot").WithDescription("Low-shot linear SVMs, k = 1, 2, 4, 8, 16 per class, 5 draws.");
         eval.AddCommand<EvalClusterCommand>("cluster").WithDescription("k-means with K = classes: AMI, NMI, accuracy; AMI of each PCL level.");
+        eval.AddCommand<EvalAllCommand>("all").WithDescription("All four protocols on one extraction of the features (--json-dir DIR: one JSON each).");
     });
     config.AddCommand<ReportCommand>("report").WithDescription("Write pictures and an index.html for a run.");
     config.AddCommand<ReproduceCommand>("reproduce").WithDescription("Reproduce the paper's Table 1 on Fashion-MNIST (reproduce table1).");

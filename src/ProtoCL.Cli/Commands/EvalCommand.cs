@@ -8,7 +8,7 @@ using Spectre.Console.Cli;
 
 namespace ProtoCL.Cli.Commands;
 
-public sealed class EvalSettings : CommandSettings
+public class EvalSettings : CommandSettings
 {
     [CommandOption("--checkpoint <DIR>")] [Description("Run folder, or raw (pixels) or random (random initialisation; random:DIR for DIR's architecture).")] public string Checkpoint { get; set; } = "";
     [CommandOption("--train-data <PATH>")] [Description("Labelled training data (default: Debian's Fashion-MNIST train split).")] public string? TrainData { get; set; }
@@ -49,7 +49,7 @@ public abstract class EvalCommand(Protocol protocol) : Command<EvalSettings>
         return 0;
     }
 
-    private static string Summary(System.Text.Json.Nodes.JsonObject j) => j["protocol"]!.GetValue<string>() switch
+    internal static string Summary(System.Text.Json.Nodes.JsonObject j) => j["protocol"]!.GetValue<string>() switch
     {
         "lowshot" => "low-shot accuracy (k=1,2,4,8,16): " + string.Join(" / ", new[] { "1", "2", "4", "8", "16" }.Select(k => $"{j["results"]![k]!["accuracy_mean"]!.GetValue<double>():P1}")),
         "cluster" => $"AMI {j["ami"]!.GetValue<double>():F3}, NMI {j["nmi"]!.GetValue<double>():F3}, accuracy {j["accuracy"]!.GetValue<double>():P1}",
@@ -61,3 +61,37 @@ public sealed class EvalKnnCommand() : EvalCommand(Protocol.Knn);
 public sealed class EvalLinearCommand() : EvalCommand(Protocol.Linear);
 public sealed class EvalLowShotCommand() : EvalCommand(Protocol.LowShot);
 public sealed class EvalClusterCommand() : EvalCommand(Protocol.Cluster);
+
+public sealed class EvalAllSettings : EvalSettings
+{
+    [CommandOption("--json-dir <DIR>")] [Description("Write DIR/knn.json, linear.json, lowshot.json and cluster.json, each as eval PROTOCOL --json writes it.")] public string? JsonDir { get; set; }
+
+    public override Spectre.Console.ValidationResult Validate()
+    {
+        if (Json is not null) return Spectre.Console.ValidationResult.Error("eval all writes one JSON per protocol: use --json-dir DIR instead of --json");
+        return base.Validate();
+    }
+}
+
+/// <summary><c>protocl eval all</c>: the four protocols on one extraction of the features.</summary>
+public sealed class EvalAllCommand : Command<EvalAllSettings>
+{
+    private static readonly Protocol[] Protocols = [Protocol.LowShot, Protocol.Linear, Protocol.Knn, Protocol.Cluster];
+
+    public override int Execute(CommandContext context, EvalAllSettings s, CancellationToken cancellationToken)
+    {
+        using var train = DataSettings.Load(s.TrainData ?? Data.DatasetLoader.FashionMnistTrainPath, new Data.DataLoadOptions { Limit = s.Limit });
+        using var test = DataSettings.Load(s.TestData ?? Data.DatasetLoader.FashionMnistTestPath, new Data.DataLoadOptions());
+        if (s.JsonDir is not null) Directory.CreateDirectory(s.JsonDir);
+        var settings = new EvaluationSettings { Seed = s.Seed, KnnK = s.K, KnnTemperature = s.Temperature };
+        ConsoleProgress.Run(o => EvaluationRunner.RunAll(Protocols, s.Checkpoint, train, test, settings, (stage, d, t) => o.Progress(stage, d, t), (protocol, json) =>
+        {
+            o.Message(EvalCommand.Summary(json));
+            if (s.JsonDir is null) return;
+            var path = Path.Combine(s.JsonDir, EvaluationRunner.Name(protocol) + ".json");
+            AtomicFile.WriteAllText(path, json.ToJsonString(JsonDefaults.Indented)); // each as soon as it is done
+            o.Message($"wrote {path}");
+        }));
+        return 0;
+    }
+}

@@ -39,11 +39,33 @@ public static class EvaluationRunner
 {
     public static JsonObject Run(Protocol protocol, string checkpoint, ImageDataset train, ImageDataset test, EvaluationSettings settings,
         Action<string, long, long>? progress = null)
+        => RunAll([protocol], checkpoint, train, test, settings, progress)[protocol];
+
+    /// <summary>Runs several protocols on one extraction of the features, in the order given; <paramref name="done"/>
+    /// sees each result as soon as it is finished (so a caller can save it before the next protocol starts).</summary>
+    public static Dictionary<Protocol, JsonObject> RunAll(IReadOnlyList<Protocol> protocols, string checkpoint, ImageDataset train, ImageDataset test,
+        EvaluationSettings settings, Action<string, long, long>? progress = null, Action<Protocol, JsonObject>? done = null)
     {
         using var scope = NewDisposeScope();
-        var trainFeatures = FeatureSource.Extract(checkpoint, train, settings.Seed, (d, t) => progress?.Invoke("train features", d, t)); // [N, D]
-        var testFeatures = FeatureSource.Extract(checkpoint, test, settings.Seed, (d, t) => progress?.Invoke("test features", d, t), train);    // [M, D]
-        return Evaluate(protocol, checkpoint, train, test, trainFeatures, testFeatures, settings);
+        var (trainFeatures, testFeatures) = Features(checkpoint, train, test, settings.Seed, progress); // [N, D], [M, D]
+        var results = new Dictionary<Protocol, JsonObject>();
+        foreach (var protocol in protocols)
+        {
+            results[protocol] = Evaluate(protocol, checkpoint, train, test, trainFeatures, testFeatures, settings);
+            done?.Invoke(protocol, results[protocol]);
+        }
+        return results;
+    }
+
+    /// <summary>The features every protocol reads: the training and test images through the checkpoint (or the raw /
+    /// random baseline; the random encoder's normalisation comes from the training data). Progress stages are
+    /// "train features" and "test features".</summary>
+    public static (Tensor Train, Tensor Test) Features(string checkpoint, ImageDataset train, ImageDataset test, int seed,
+        Action<string, long, long>? progress = null)
+    {
+        var trainFeatures = FeatureSource.Extract(checkpoint, train, seed, (d, t) => progress?.Invoke("train features", d, t)); // [N, D]
+        var testFeatures = FeatureSource.Extract(checkpoint, test, seed, (d, t) => progress?.Invoke("test features", d, t), train);    // [M, D]
+        return (trainFeatures, testFeatures);
     }
 
     /// <summary>Runs one protocol on features already extracted (so several protocols can share one extraction).</summary>

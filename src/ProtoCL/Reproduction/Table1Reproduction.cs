@@ -113,8 +113,7 @@ public static class Table1Reproduction
         }
         using var scope = NewDisposeScope();
         var sw = Stopwatch.StartNew();
-        var trainFeatures = FeatureSource.Extract(checkpoint, train, o.Seed, (d, t) => observer.Progress($"{name}: train features", d, t)); // [N, D]
-        var testFeatures = FeatureSource.Extract(checkpoint, test, o.Seed, (d, t) => observer.Progress($"{name}: test features", d, t), train);    // [M, D]
+        var (trainFeatures, testFeatures) = EvaluationRunner.Features(checkpoint, train, test, o.Seed, (stage, d, t) => observer.Progress($"{name}: {stage}", d, t)); // [N, D], [M, D]
         foreach (var p in protocols)
         {
             observer.Message($"{name}: {EvaluationRunner.Name(p)}");

@@ -31,6 +31,7 @@ public class BadInputCliTests
         { "--schedule must be step or cosine", ["reproduce", "table1", "--schedule", "linear", "--runs", "OUT"] },
         { "--bn-groups must be at least 1", ["reproduce", "table1", "--bn-groups", "0", "--runs", "OUT"] },
         { "checkpoint", ["eval", "knn", "--checkpoint", "/nonexistent-run", "--train-data", "embedded", "--test-data", "embedded", "--limit", "100"] },
+        { "use --json-dir DIR instead of --json", ["eval", "all", "--checkpoint", "raw", "--json", "OUT"] },
         { "no such run folder: /nonexistent-run", ["assign", "--checkpoint", "/nonexistent-run", "--limit", "100", "--csv", "OUT"] },
         { "--epoch must be at least 1", ["assign", "--checkpoint", "/nonexistent-run", "--epoch", "0", "--csv", "OUT"] },
         { "holds no checkpoint.pcl", ["report", "--run", "OUT"] },

@@ -44,6 +44,28 @@ public class EvaluationRunnerTests
     }
 
     [Fact]
+    public void Should_RunEachProtocolInTheGivenOrder_When_RunningAll()
+    {
+        // The points of the kNN test above: k = 1 gives 3 of 4 right. Clustering the test points (angles 0, 90, 48.0 and
+        // 38.7 deg) into K = 3 (classes) merges the closest pair, 48.0 and 38.7 deg (9.3 deg apart; the next closest
+        // pair is 38.7 deg apart): clusters {0} {90} {48.0, 38.7} with truths {0} {1} {1, 2}, Hungarian accuracy 3 / 4.
+        using var train = Points([[200, 10], [10, 200], [100, 100]], [0, 1, 2], "train-points");
+        using var test = Points([[250, 0], [0, 90], [90, 100], [50, 40]], [0, 1, 1, 2], "test-points");
+        var settings = new EvaluationSettings { KnnK = 1, Seed = 3 };
+        var seen = new List<Protocol>();
+
+        var all = EvaluationRunner.RunAll([Protocol.Cluster, Protocol.Knn], "raw", train, test, settings, done: (p, json) => seen.Add(p));
+
+        Assert.Equal([Protocol.Cluster, Protocol.Knn], seen);
+        Assert.Equal(0.75, all[Protocol.Knn]["accuracy"]!.GetValue<double>(), 12);
+        Assert.Equal(0.75, all[Protocol.Cluster]["accuracy"]!.GetValue<double>(), 12);
+        Assert.Equal("cluster", all[Protocol.Cluster]["protocol"]!.GetValue<string>());
+        // Each result is what the single-protocol call writes.
+        Assert.Equal(EvaluationRunner.Run(Protocol.Cluster, "raw", train, test, settings).ToJsonString(), all[Protocol.Cluster].ToJsonString());
+        Assert.Equal(EvaluationRunner.Run(Protocol.Knn, "raw", train, test, settings).ToJsonString(), all[Protocol.Knn].ToJsonString());
+    }
+
+    [Fact]
     public void Should_RefuseUnlabelledData_When_Evaluating()
     {
         using var train = new ImageDataset(tensor(new byte[] { 1, 2, 3, 4 }).view(2, 1, 1, 2), null, "unlabelled");
