@@ -48,6 +48,14 @@ public static class EvaluationRunner
     {
         using var scope = NewDisposeScope();
         var (trainFeatures, testFeatures) = Features(checkpoint, train, test, settings.Seed, progress); // [N, D], [M, D]
+        return Evaluate(protocols, checkpoint, train, test, trainFeatures, testFeatures, settings, done);
+    }
+
+    /// <summary>Runs several protocols on features already extracted, in the order given; <paramref name="done"/> sees
+    /// each result as soon as it is finished.</summary>
+    public static Dictionary<Protocol, JsonObject> Evaluate(IReadOnlyList<Protocol> protocols, string checkpoint, ImageDataset train, ImageDataset test,
+        Tensor trainFeatures, Tensor testFeatures, EvaluationSettings settings, Action<Protocol, JsonObject>? done = null)
+    {
         var results = new Dictionary<Protocol, JsonObject>();
         foreach (var protocol in protocols)
         {

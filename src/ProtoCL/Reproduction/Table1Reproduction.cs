@@ -114,13 +114,12 @@ public static class Table1Reproduction
         using var scope = NewDisposeScope();
         var sw = Stopwatch.StartNew();
         var (trainFeatures, testFeatures) = EvaluationRunner.Features(checkpoint, train, test, o.Seed, (stage, d, t) => observer.Progress($"{name}: {stage}", d, t)); // [N, D], [M, D]
-        foreach (var p in protocols)
+        EvaluationRunner.Evaluate(protocols, checkpoint, train, test, trainFeatures, testFeatures, settings, (p, json) =>
         {
-            observer.Message($"{name}: {EvaluationRunner.Name(p)}");
-            var json = EvaluationRunner.Evaluate(p, checkpoint, train, test, trainFeatures, testFeatures, settings);
             AtomicFile.WriteAllText(cached[p], json.ToJsonString(JsonDefaults.Indented));
             result[EvaluationRunner.Name(p)] = json;
-        }
+            observer.Message($"{name}: {EvaluationRunner.Name(p)} done");
+        });
         if (name == "pcl")
         {
             Npy.Write(Path.Combine(o.RunsDir, "pcl-test-features.npy"), testFeatures);
