@@ -10,10 +10,12 @@ methods=${2:-raw moco pcl simclr pcl-simclr}
 mkdir -p "$res/cluster-seeds"
 protocl() { dotnet src/ProtoCL.Cli/bin/Release/net10.0/ProtoCL.Cli.dll "$@"; }
 field() { /usr/bin/python3 -c "import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])" "$1" "$2"; }
+first=${methods%% *}
+table_seed=$(field "$res/evals/$first-cluster.json" seed)   # every row of a table is evaluated with the same seed
 for m in $methods; do
   src="$res/evals/$m-cluster.json"
   for seed in 0 1 2 3 4; do
-    [ "$seed" = "$(field "$src" seed)" ] && continue
+    [ "$seed" = "$table_seed" ] && continue
     out="$res/cluster-seeds/$m-cluster-seed$seed.json"
     [ -f "$out" ] && continue
     protocl eval cluster --checkpoint "$(field "$src" checkpoint)" --train-data "$(field "$src" train_data)" \
