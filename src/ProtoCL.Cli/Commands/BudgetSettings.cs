@@ -27,6 +27,7 @@ public abstract class BudgetSettings : CommandSettings
     [CommandOption("--arch <NAME>")] [Description("resnet18 or resnet50 (paper: resnet50).")] public string? Arch { get; set; }
     [CommandOption("--width <N>")] [Description("Channels of the first ResNet stage (torchvision: 64).")] public int? Width { get; set; }
     [CommandOption("--bn-groups <G>")] [Description("BatchNorm groups in training, the one-device shuffled BN (default 8; 1 = plain BN).")] public int? BnGroups { get; set; }
+    [CommandOption("--view-bn <MODE>")] [Description("SimCLR methods: same (default; an image's two views in the same BatchNorm slice) or shuffled (the second view in a random slice order, as MoCo shuffles its keys).")] public string? ViewBn { get; set; }
     [CommandOption("--mlp")] [Description("MLP projection head (v2).")] public bool? Mlp { get; set; }
     [CommandOption("--aug <V>")] [Description("v1 or v2 augmentation.")] public string? Aug { get; set; }
     [CommandOption("--crop-min <S>")] [Description("Smallest random-crop area as a fraction of the image (paper: 0.2; small and demo presets: 0.5).")] public double? CropMin { get; set; }
@@ -57,6 +58,7 @@ public abstract class BudgetSettings : CommandSettings
         if (Arch is not null) o = o with { Encoder = o.Encoder with { Arch = Arch switch { "resnet18" => Architecture.ResNet18, "resnet50" => Architecture.ResNet50, _ => throw new UserError($"--arch must be resnet18 or resnet50 (got '{Arch}')") } } };
         if (Width is int wd) o = o with { Encoder = o.Encoder with { Width = wd } };
         if (BnGroups is int g) o = o with { Encoder = o.Encoder with { BnGroups = g } };
+        if (ViewBn is not null) o = o with { ViewBatchNorm = ViewBn switch { "same" => ViewBatchNorm.Same, "shuffled" => ViewBatchNorm.Shuffled, _ => throw new UserError($"--view-bn must be same or shuffled (got '{ViewBn}')") } };
         if (Mlp is bool m) o = o with { Encoder = o.Encoder with { Mlp = m } };
         if (Aug is not null) o = o with { Augmentation = o.Augmentation with { Pipeline = Aug switch { "v1" => AugmentationPipeline.V1, "v2" => AugmentationPipeline.V2, _ => throw new UserError($"--aug must be v1 or v2 (got '{Aug}')") } } };
         if (CropMin is double cm) o = o with { Augmentation = o.Augmentation with { CropScaleMin = cm } };

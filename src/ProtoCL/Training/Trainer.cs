@@ -301,7 +301,9 @@ public sealed class Trainer : IDisposable
         if (KeyEncoder is null)
         {
             var z1 = F.normalize(Encoder.forward(xq), dim: 1);              // [B, Dim]
-            var z2 = F.normalize(Encoder.forward(xk), dim: 1);              // [B, Dim]
+            var z2 = _o.ViewBatchNorm == ViewBatchNorm.Shuffled && _o.Encoder.BnGroups > 1
+                ? ShuffledForward(Encoder, xk, gen)                         // [B, Dim]: its slices hold other images than the first view's
+                : F.normalize(Encoder.forward(xk), dim: 1);                 // [B, Dim]
             return (NtXentLoss.Compute(z1, z2, _o.Temperature), [z1, z2], null); // Loss [], Correct []; no query view here: the prototype term takes both
         }
         using (no_grad()) MomentumEncoder.Update(KeyEncoder, Encoder, _o.EncoderMomentum);
@@ -318,13 +320,19 @@ public sealed class Trainer : IDisposable
         return (both, [q, q2], cat([k, k2], 0));                            // keys [2B, Dim]
     }
 
-    /// <summary>Momentum-encoder keys with shuffled BN on one device: the images pass the split BN in a random order,
-    /// then are put back.</summary>
+    /// <summary>Momentum-encoder keys with shuffled BN on one device.</summary>
     private Tensor Keys(Tensor x, Generator gen)
     {
         using var _ = no_grad();
+        return ShuffledForward(KeyEncoder!, x, gen);                        // [B, Dim]
+    }
+
+    /// <summary>Shuffled BatchNorm on one device: the images pass <paramref name="encoder"/>'s split BN in a random order
+    /// drawn from <paramref name="gen"/>, and their L2-normalised embeddings are put back in batch order.</summary>
+    internal static Tensor ShuffledForward(ResNetEncoder encoder, Tensor x, Generator gen)
+    {
         var shuffle = randperm(x.shape[0], generator: gen);                 // [B]
-        var shuffled = F.normalize(KeyEncoder!.forward(x.index_select(0, shuffle)), dim: 1); // [B, Dim]
+        var shuffled = F.normalize(encoder.forward(x.index_select(0, shuffle)), dim: 1); // [B, Dim]
         return shuffled.index_select(0, shuffle.argsort());                 // [B, Dim]
     }
 

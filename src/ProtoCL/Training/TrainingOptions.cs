@@ -37,6 +37,18 @@ public enum PrototypeLogits
     Paper,
 }
 
+/// <summary>How SimCLR and PCL-SimCLR pass an image's second view through the split BatchNorm
+/// (<see cref="Model.EncoderOptions.BnGroups"/>); MoCo and PCL always shuffle their keys.</summary>
+public enum ViewBatchNorm
+{
+    /// <summary>Both views in batch order, so an image's two views are normalised in the same slice, with the same
+    /// images' statistics (training revisions 1-4).</summary>
+    Same,
+    /// <summary>The second view passes the slices in a random order and is put back, so the two views of an image are
+    /// normalised with different images: MoCo's shuffled BatchNorm applied to an encoder without a key encoder.</summary>
+    Shuffled,
+}
+
 /// <summary>Numeric precision of the encoders' forward and backward passes.</summary>
 public enum Precision
 {
@@ -90,6 +102,10 @@ public sealed record TrainingOptions
     /// SimCLR and PCL-SimCLR have no query view (NT-Xent treats both alike; PCL-SimCLR's prototype term takes both
     /// views, results/ablation/table1-variants.md), so there it changes nothing.</summary>
     public bool Symmetric { get; init; }
+
+    /// <summary>SimCLR methods' second view in the split BatchNorm: in batch order, as revisions 1-4 trained (the SimCLR
+    /// paper normalises over the global batch across devices, where no slice is shared; see <see cref="ViewBatchNorm"/>).</summary>
+    public ViewBatchNorm ViewBatchNorm { get; init; } = ViewBatchNorm.Same;
 
     /// <summary>Layout of the prototype term's logits: the reference implementation's (salesforce/PCL pcl/builder.py).</summary>
     public PrototypeLogits PrototypeLogits { get; init; } = PrototypeLogits.Reference;
@@ -147,6 +163,7 @@ public sealed record TrainingOptions
             if (!UsesPrototypes || QueueSize >= Clusters.Max()) o = o with { QueueSize = d.QueueSize };
         }
         if (!UsesMomentumEncoder) o = o with { Symmetric = d.Symmetric }; // SimCLR methods treat both views alike already
+        if (UsesMomentumEncoder || Encoder.BnGroups == 1) o = o with { ViewBatchNorm = d.ViewBatchNorm }; // MoCo methods shuffle their keys; one slice has no order
         return o;
     }
 
