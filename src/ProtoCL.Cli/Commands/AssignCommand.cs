@@ -11,7 +11,7 @@ public sealed class AssignSettings : DataSettings
 {
     [CommandOption("--checkpoint <DIR>")] [Description("Run folder of a PCL or PCL-SimCLR run.")] public string Checkpoint { get; set; } = "";
     [CommandOption("--csv <FILE>")] [Description("Output CSV: index, file, label, then each level's prototype and cosine.")] public string Csv { get; set; } = "";
-    [CommandOption("--epoch <N>")] [Description("Use the E-step that started epoch N (default: the run's last).")] public int? Epoch { get; set; }
+    [CommandOption("--epoch <N>")] [Description("Use the E-step that started epoch N (default: the run's last). The images are embedded by the run's final encoder (the checkpoint keeps only that one), not the encoder that epoch's E-step clustered.")] public int? Epoch { get; set; }
     [CommandOption("--force")] [Description("Replace an existing --csv file.")] public bool Force { get; set; }
 
     public override Spectre.Console.ValidationResult Validate()
@@ -33,6 +33,9 @@ public sealed class AssignCommand : Command<AssignSettings>
         var (levels, folder) = ConsoleProgress.Run(o => RunPrototypes.Assign(s.Checkpoint, data, s.Epoch, (d, t) => o.Progress("embedding", d, t)));
         AssignmentTable.Write(s.Csv, data, levels);
         Console.WriteLine($"prototypes of {folder}");
+        if (s.Epoch is not null && Checkpoint.ReadMeta(new RunDirectory(s.Checkpoint).Checkpoint).LastClusters is { } last
+            && Path.GetFullPath(Path.Combine(s.Checkpoint, last)) != Path.GetFullPath(folder))
+            Console.Error.WriteLine($"note: these prototypes are older than the run's last E-step ({last}), and the images were embedded by the run's final encoder, so expect fewer images near their prototypes than the E-step saw");
         for (int m = 0; m < levels.Length; m++) Console.WriteLine(Summary(m, levels[m]));
         Console.WriteLine($"wrote {s.Csv}: {data.Count} images");
         return 0;

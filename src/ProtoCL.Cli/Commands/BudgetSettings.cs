@@ -27,7 +27,7 @@ public abstract class BudgetSettings : CommandSettings
     [CommandOption("--arch <NAME>")] [Description("resnet18 or resnet50 (paper: resnet50).")] public string? Arch { get; set; }
     [CommandOption("--width <N>")] [Description("Channels of the first ResNet stage (torchvision: 64).")] public int? Width { get; set; }
     [CommandOption("--bn-groups <G>")] [Description("BatchNorm groups in training, the one-device shuffled BN (default 8; 1 = plain BN).")] public int? BnGroups { get; set; }
-    [CommandOption("--view-bn <MODE>")] [Description("SimCLR methods: same (default; an image's two views in the same BatchNorm slice) or shuffled (the second view in a random slice order, as MoCo shuffles its keys).")] public string? ViewBn { get; set; }
+    [CommandOption("--view-bn <MODE>")] [Description("SimCLR methods: shuffled (default; the second view passes the BatchNorm slices in a random order, as MoCo shuffles its keys) or same (batch order: an image's two views share a slice, training revisions 1-4).")] public string? ViewBn { get; set; }
     [CommandOption("--mlp")] [Description("MLP projection head (v2).")] public bool? Mlp { get; set; }
     [CommandOption("--aug <V>")] [Description("v1 or v2 augmentation.")] public string? Aug { get; set; }
     [CommandOption("--crop-min <S>")] [Description("Smallest random-crop area as a fraction of the image (paper: 0.2; small and demo presets: 0.5).")] public double? CropMin { get; set; }

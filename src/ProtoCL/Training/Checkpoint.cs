@@ -51,12 +51,14 @@ public sealed record CheckpointMeta
 /// </summary>
 public static class TrainingRevision
 {
-    /// <summary>4 since 2026-11-30 (second session): crops are drawn as torchvision's RandomResizedCrop draws them (whole
+    /// <summary>5 since 2026-11-30 (evening): SimCLR and PCL-SimCLR pass the second view through the split BatchNorm in a
+    /// random order (<see cref="ViewBatchNorm.Shuffled"/>; revision 4 kept batch order, so an image's two views shared a
+    /// slice); MoCo and PCL train exactly as in revision 4. 4 since 2026-11-30 (second session): crops are drawn as torchvision's RandomResizedCrop draws them (whole
     /// pixels, redrawn up to 10 times, then a centre crop; revision 3 clipped a crop wider or taller than the image to its
     /// side) and ColorJitter's steps run in a random order per image (revision 3: a fixed order). 3: the v1 augmentation turns colour images gray before the colour jitter, as
     /// main_pcl.py's v1 list does (revision 2: after it; one-channel images train as before). 2: PCL-SimCLR applies the
     /// prototype term to both of its views (revision 1: to the first view only, unless --symmetric was given).</summary>
-    public const int Current = 4;
+    public const int Current = 5;
 
     /// <summary>Throws when a checkpoint of another revision would be trained further.</summary>
     public static void ThrowIfOther(CheckpointMeta meta, string path)
@@ -150,9 +152,15 @@ public static class Checkpoint
     {
         int len = r.ReadInt32();
         if (len <= 0 || len > 256 << 20) throw new InvalidDataException($"{path}: corrupt checkpoint header");
-        return JsonSerializer.Deserialize<CheckpointMeta>(r.ReadBytes(len), JsonDefaults.Compact)
-               ?? throw new InvalidDataException($"{path}: empty checkpoint meta");
+        var meta = JsonSerializer.Deserialize<CheckpointMeta>(r.ReadBytes(len), JsonDefaults.Compact)
+                   ?? throw new InvalidDataException($"{path}: empty checkpoint meta");
+        return WithSettingsOfItsRevision(meta);
     }
+
+    /// <summary>A file of revision 4 or earlier records no <see cref="TrainingOptions.ViewBatchNorm"/>, which would read
+    /// as today's default; those revisions trained with both views in batch order, so that is what it says.</summary>
+    internal static CheckpointMeta WithSettingsOfItsRevision(CheckpointMeta meta) =>
+        meta.Revision < 5 ? meta with { Options = meta.Options with { ViewBatchNorm = ViewBatchNorm.Same } } : meta;
 
     /// <summary>Loads the state into already-built modules (built on CPU from the meta's options).</summary>
     public static CheckpointMeta Load(string path, ResNetEncoder encoder, ResNetEncoder? keyEncoder, out KeyQueue? queue, OptimizerHelper? optimizer)

@@ -103,9 +103,10 @@ public sealed record TrainingOptions
     /// views, results/ablation/table1-variants.md), so there it changes nothing.</summary>
     public bool Symmetric { get; init; }
 
-    /// <summary>SimCLR methods' second view in the split BatchNorm: in batch order, as revisions 1-4 trained (the SimCLR
-    /// paper normalises over the global batch across devices, where no slice is shared; see <see cref="ViewBatchNorm"/>).</summary>
-    public ViewBatchNorm ViewBatchNorm { get; init; } = ViewBatchNorm.Same;
+    /// <summary>SimCLR methods' second view in the split BatchNorm: shuffled, so no slice holds both views of an image, as
+    /// in the SimCLR paper's BatchNorm over the global batch (ProtoCL's one-device choice since training revision 5,
+    /// results/ablation/view-bn.md; revisions 1-4 trained with <see cref="ViewBatchNorm.Same"/>).</summary>
+    public ViewBatchNorm ViewBatchNorm { get; init; } = ViewBatchNorm.Shuffled;
 
     /// <summary>Layout of the prototype term's logits: the reference implementation's (salesforce/PCL pcl/builder.py).</summary>
     public PrototypeLogits PrototypeLogits { get; init; } = PrototypeLogits.Reference;

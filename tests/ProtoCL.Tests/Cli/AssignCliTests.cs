@@ -71,6 +71,24 @@ public class AssignCliTests
     }
 
     [Fact]
+    public void Should_SayTheEncoderIsNewer_When_AnEarlierEStepIsChosen()
+    {
+        // Warm-up, then E-steps before epochs 2 and 3: --epoch 2 pairs epoch 2's prototypes with the final encoder.
+        var dir = TinyRun.TempDir();
+        using (var data = TinyRun.Data())
+        using (var t = new Trainer(TinyRun.Options(epochs: 3), data, new RunDirectory(dir))) t.Run();
+
+        var older = CliProcess.Run(120, "assign", "--checkpoint", dir, "--data", "embedded", "--limit", "320", "--csv", Path.Combine(dir, "a.csv"), "--epoch", "2");
+        var last = CliProcess.Run(120, "assign", "--checkpoint", dir, "--data", "embedded", "--limit", "320", "--csv", Path.Combine(dir, "b.csv"), "--epoch", "3");
+
+        Assert.True(older.Code == 0, older.Output);
+        Assert.Contains("note: these prototypes are older than the run's last E-step", older.Output);
+        Assert.True(last.Code == 0, last.Output);
+        Assert.DoesNotContain("note:", last.Output);
+        Directory.Delete(dir, true);
+    }
+
+    [Fact]
     public void Should_FailWithOneClearLine_When_TheRunHasNoEStepYet()
     {
         var dir = TinyRun.TempDir();

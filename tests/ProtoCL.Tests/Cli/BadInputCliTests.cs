@@ -25,6 +25,7 @@ public class BadInputCliTests
         { "--temperature", ["train", "--temperature", "0", "--out", "OUT"] },
         { "--bn-groups must be at least 1", ["train", "--limit", "100", "--bn-groups", "0", "--out", "OUT"] },
         { "multiple of the BatchNorm groups (--bn-groups 3)", ["train", "--limit", "100", "--batch-size", "32", "--bn-groups", "3", "--out", "OUT"] },
+        { "--view-bn must be same or shuffled", ["train", "--limit", "100", "--view-bn", "global", "--out", "OUT"] },
         { "--weight-decay must be 0 or more", ["train", "--limit", "100", "--weight-decay", "-0.1", "--out", "OUT"] },
         { "--on-bad-image must be fail or skip", ["train", "--limit", "100", "--on-bad-image", "ignore", "--out", "OUT"] },
         { "--limit must be at least 1", ["reproduce", "table1", "--limit", "0", "--runs", "OUT"] },

@@ -4,6 +4,8 @@ using ProtoCL.Data;
 using ProtoCL.IO;
 using ProtoCL.Model;
 using ProtoCL.Training;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
 
 namespace ProtoCL.Tests.Training;
 
@@ -122,6 +124,65 @@ public class TrainerTests
     }
 
     [Fact]
+    public void Should_ChangeOnlySimclrMethods_When_TheSecondViewIsShuffledAcrossBatchNormSlices()
+    {
+        // MoCo and PCL already shuffle their keys; --view-bn must leave their training exactly as it was (so their
+        // runs made before the option compare equal), while SimCLR's second view then meets other BatchNorm slices.
+        using var data = TinyRun.Data();
+        double[] Losses(Method method, ViewBatchNorm mode)
+        {
+            var dir = TinyRun.TempDir();
+            using (var t = new Trainer(TinyRun.Options(epochs: 1, method: method) with { ViewBatchNorm = mode }, data, new RunDirectory(dir))) t.Run();
+            var losses = TinyRun.Losses(dir);
+            Directory.Delete(dir, true);
+            return losses;
+        }
+        Assert.Equal(Losses(Method.Moco, ViewBatchNorm.Same), Losses(Method.Moco, ViewBatchNorm.Shuffled));
+        double same = Losses(Method.Simclr, ViewBatchNorm.Same).Single(), shuffled = Losses(Method.Simclr, ViewBatchNorm.Shuffled).Single();
+        Assert.True(double.IsFinite(shuffled));
+        Assert.NotEqual(same, shuffled);
+    }
+
+    [Fact]
+    public void Should_PutEveryRowBack_When_ForwardingInAShuffledOrder()
+    {
+        // In eval mode BatchNorm uses its running statistics, so no row depends on its batch-mates: the shuffled pass
+        // must give exactly the plain pass, row for row, whatever order it drew.
+        manual_seed(3);
+        using var enc = new ResNetEncoder(new EncoderOptions { Arch = Architecture.ResNet18, Width = 4, InChannels = 1, ImageSize = 28, BnGroups = 2 });
+        enc.eval();
+        using var x = randn(8, 1, 28, 28);                                   // [8, 1, 28, 28]
+        using var gen = new Generator(5);
+        using var plain = F.normalize(enc.forward(x), dim: 1);      // [8, Dim]
+        using var shuffled = Trainer.ShuffledForward(enc, x, gen);          // [8, Dim]
+        Assert.True(plain.allclose(shuffled, rtol: 1e-5, atol: 1e-6));
+    }
+
+    [Fact]
+    public void Should_NormaliseTwoIdenticalViewsDifferently_When_TheSecondPassesOtherSlices()
+    {
+        // Training mode, 2 slices: slice = row index mod 2. Two identical views in batch order meet the same slice
+        // statistics and come out identical (the shared-slice cue); the shuffled pass gives each image the slice of
+        // its position in the drawn order, so an image that moved to the other slice comes out different.
+        manual_seed(3);
+        using var enc = new ResNetEncoder(new EncoderOptions { Arch = Architecture.ResNet18, Width = 4, InChannels = 1, ImageSize = 28, BnGroups = 2 });
+        enc.train();
+        using var x = randn(8, 1, 28, 28);                                   // [8, 1, 28, 28]
+        using var drawing = new Generator(5);
+        using var order = randperm(8, generator: drawing);                   // [8]: the order the pass below draws
+        using var gen = new Generator(5);
+        using var again = F.normalize(enc.forward(x), dim: 1);      // [8, Dim]
+        using var first = F.normalize(enc.forward(x), dim: 1);      // [8, Dim]
+        using var shuffled = Trainer.ShuffledForward(enc, x, gen);               // [8, Dim]
+        Assert.True(first.allclose(again, rtol: 1e-5, atol: 1e-6));
+        long[] drawn = order.data<long>().ToArray();
+        var moved = Enumerable.Range(0, 8).Where(i => Array.IndexOf(drawn, (long)i) % 2 != i % 2).ToArray();
+        Assert.NotEmpty(moved);                                              // the seed's order moves some image
+        foreach (int i in moved)
+            Assert.False(first[i].allclose(shuffled[i], rtol: 1e-3, atol: 1e-4), $"image {i} moved slice but came out the same");
+    }
+
+    [Fact]
     public void Should_TrainPclSimclrAlike_When_SymmetricOrNot()
     {
         // PCL-SimCLR has no query view: its prototype term always takes both views, so --symmetric must change nothing
@@ -178,11 +239,37 @@ public class TrainerTests
         File.WriteAllBytes(run.Checkpoint, old);
 
         var e = Assert.Throws<InvalidDataException>(() => new Trainer(TinyRun.Options(epochs: 2), data, run, resume: true));
-        Assert.Contains("training revision 1, this build 4", e.Message);
+        Assert.Contains("training revision 1, this build 5", e.Message);
         Assert.Equal(old, File.ReadAllBytes(run.Checkpoint));
         // A finished run is not trained further, so opening it stays allowed.
         using (var finished = new Trainer(TinyRun.Options(epochs: 1), data, run, resume: true)) finished.Run();
         Assert.Equal(old, File.ReadAllBytes(run.Checkpoint));
+        Directory.Delete(dir, true);
+    }
+
+    [Fact]
+    public void Should_ReadBatchOrderViews_When_ASimclrCheckpointComesFromRevision4()
+    {
+        // Revision 4 files carry no view setting; they trained both views in batch order, and must not read as
+        // today's shuffled default (a reproduction would otherwise reuse such a run as if it were trained today).
+        var dir = TinyRun.TempDir();
+        using var data = TinyRun.Data();
+        var run = new RunDirectory(dir);
+        using (var t = new Trainer(TinyRun.Options(epochs: 1, method: Method.Simclr), data, run)) t.Run();
+        Assert.Equal(ViewBatchNorm.Shuffled, Checkpoint.ReadMeta(run.Checkpoint).Options.ViewBatchNorm);
+        // Layout by hand: 8-byte magic, int32 length, JSON meta, the tensors.
+        var bytes = File.ReadAllBytes(run.Checkpoint);
+        int len = BitConverter.ToInt32(bytes, 8);
+        var meta = System.Text.Json.Nodes.JsonNode.Parse(bytes.AsSpan(12, len))!.AsObject();
+        var options = meta["options"]!.AsObject();
+        Assert.True(options.Remove(options.Select(p => p.Key).Single(k => k.Replace("_", "").Equals("viewbatchnorm", StringComparison.OrdinalIgnoreCase))));
+        meta["revision"] = 4;
+        var json = System.Text.Encoding.UTF8.GetBytes(meta.ToJsonString());
+        File.WriteAllBytes(run.Checkpoint, bytes[..8].Concat(BitConverter.GetBytes(json.Length)).Concat(json).Concat(bytes[(12 + len)..]).ToArray());
+
+        var read = Checkpoint.ReadMeta(run.Checkpoint);
+        Assert.Equal(4, read.Revision);
+        Assert.Equal(ViewBatchNorm.Same, read.Options.ViewBatchNorm);
         Directory.Delete(dir, true);
     }
 

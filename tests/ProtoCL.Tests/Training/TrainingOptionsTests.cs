@@ -56,6 +56,18 @@ public class TrainingOptionsTests
         Assert.Equal(ignored, Same(Base(method) with { Symmetric = true }, Base(method)));
     }
 
+    [Theory]
+    [InlineData(Method.Simclr, 8, false)]    // the second view's slice order changes SimCLR's BatchNorm statistics
+    [InlineData(Method.PclSimclr, 8, false)]
+    [InlineData(Method.Simclr, 1, true)]     // one slice: the order changes nothing
+    [InlineData(Method.Moco, 8, true)]       // MoCo and PCL shuffle their keys either way
+    [InlineData(Method.Pcl, 8, true)]
+    public void Should_IgnoreTheViewBatchNorm_When_ItChangesNothing(Method method, int groups, bool ignored)
+    {
+        var a = Base(method) with { Encoder = Base(method).Encoder with { BnGroups = groups } };
+        Assert.Equal(ignored, Same(a with { ViewBatchNorm = ViewBatchNorm.Shuffled }, a with { ViewBatchNorm = ViewBatchNorm.Same }));
+    }
+
     [Fact]
     public void Should_KeepEverySharedSetting_When_Normalising()
     {
