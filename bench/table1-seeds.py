@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Sets two Table 1 runs that differ only in the training seed against each other, over the same labelled images.
+"""Sets two Table 1 runs that differ in one thing (the training seed, a training revision) against each other, over the
+same labelled images.
 
 Usage: bench/table1-seeds.py RESULTS_A RESULTS_B   (each a reproduce --out folder with evals/ and draws/ from
 bench/table1-draws.sh, so that both hold draw seeds 0-4)
@@ -7,7 +8,7 @@ bench/table1-draws.sh, so that both hold draw seeds 0-4)
 Draw seed s and draw i pick the same labelled images in both folders (the draws depend on the seed and the labels only),
 so every difference below is paired. Printed per k, mean ± standard error over the 25 draws (draws won):
 - each Table 1 claim in A, in B, and over both training runs together (50 pairs);
-- each method's B - A: how far another training seed moves a row.
+- each method's B - A: how far the difference between the runs moves a row.
 """
 import glob, json, os, sys
 
@@ -43,7 +44,7 @@ for m in methods:
         if set(a[m][k]) != set(b[m][k]) or len(a[m][k]) != 25:
             sys.exit(f"{m}, k = {k}: {len(a[m][k])} draws in {a_dir}, {len(b[m][k])} in {b_dir}; run bench/table1-draws.sh on both first")
 
-print(f"# Two training seeds: {a_dir} (A) and {b_dir} (B), 25 draws each (draw seeds 0-4), accuracy in points\n")
+print(f"# Two Table 1 runs: {a_dir} (A) and {b_dir} (B), 25 draws each (draw seeds 0-4), accuracy in points\n")
 print("| claim | run | " + " | ".join(f"k={k}" for k in ks) + " |")
 print("|---|---|" + "---|" * len(ks))
 for x, y in claims:
@@ -54,7 +55,7 @@ for x, y in claims:
             second = {(r, key): v for r, run in enumerate(runs) for key, v in run[y][k].items()}
             cells.append(cell(first, second))
         print(f"| {x} - {y} | {name} | " + " | ".join(cells) + " |")
-print("\nSame method, B - A (the training seed's effect on a row):\n")
+print("\nSame method, B - A (what the difference between the runs does to a row):\n")
 print("| method | " + " | ".join(f"k={k}" for k in ks) + " |")
 print("|---|" + "---|" * len(ks))
 for m in methods:
