@@ -30,12 +30,11 @@ public sealed class AssignCommand : Command<AssignSettings>
     {
         if (File.Exists(s.Csv) && !s.Force) throw new UserError($"{s.Csv} exists; pass --force to replace it");
         using var data = DataSettings.Load(s.Data, s.LoadOptions);
-        var (levels, folder) = ConsoleProgress.Run(o => RunPrototypes.Assign(s.Checkpoint, data, s.Epoch, (d, t) => o.Progress("embedding", d, t)));
+        var (levels, folder, isLast) = ConsoleProgress.Run(o => RunPrototypes.Assign(s.Checkpoint, data, s.Epoch, (d, t) => o.Progress("embedding", d, t)));
         AssignmentTable.Write(s.Csv, data, levels);
         Console.WriteLine($"prototypes of {folder}");
-        if (s.Epoch is not null && Checkpoint.ReadMeta(new RunDirectory(s.Checkpoint).Checkpoint).LastClusters is { } last
-            && Path.GetFullPath(Path.Combine(s.Checkpoint, last)) != Path.GetFullPath(folder))
-            Console.Error.WriteLine($"note: these prototypes are older than the run's last E-step ({last}), and the images were embedded by the run's final encoder, so expect fewer images near their prototypes than the E-step saw");
+        if (!isLast)
+            Console.Error.WriteLine("note: these prototypes are older than the run's last E-step, and the images were embedded by the run's final encoder, so expect fewer images near their prototypes than the E-step saw");
         for (int m = 0; m < levels.Length; m++) Console.WriteLine(Summary(m, levels[m]));
         Console.WriteLine($"wrote {s.Csv}: {data.Count} images");
         return 0;

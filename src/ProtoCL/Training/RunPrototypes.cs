@@ -12,8 +12,9 @@ public static class RunPrototypes
     /// run's precision) and assigns every image to its most similar prototype at each level of the E-step that
     /// started <paramref name="epoch"/> (default: the last one).
     /// </summary>
-    /// <returns>The assignments and the E-step folder they refer to.</returns>
-    public static (LevelAssignment[] Levels, string ClustersFolder) Assign(string runFolder, ImageDataset data, int? epoch = null,
+    /// <returns>The assignments, the E-step folder they refer to, and whether that is the run's last E-step (an earlier
+    /// one's prototypes meet embeddings of the run's final encoder, the only one a checkpoint keeps).</returns>
+    public static (LevelAssignment[] Levels, string ClustersFolder, bool IsLast) Assign(string runFolder, ImageDataset data, int? epoch = null,
         Action<long, long>? progress = null)
     {
         var run = new RunDirectory(runFolder);
@@ -41,7 +42,8 @@ public static class RunPrototypes
         {
             using var embeddings = FeatureExtractor.Extract(encoder, data, new BatchAugmenter(new AugmentationOptions(), meta.ChannelMean, meta.ChannelStd),
                 FeatureKind.Embedding, meta.Options.FeatureBatchSize, progress, meta.Options.ComputeType); // [N, Dim]
-            return (PrototypeAssignment.Assign(embeddings, clusters), folder);
+            bool isLast = meta.LastClusters is { } last && Path.GetFullPath(Path.Combine(run.Path, last)) == Path.GetFullPath(folder);
+            return (PrototypeAssignment.Assign(embeddings, clusters), folder, isLast);
         }
     }
 
