@@ -52,9 +52,18 @@ public abstract class EvalCommand(Protocol protocol) : Command<EvalSettings>
     internal static string Summary(System.Text.Json.Nodes.JsonObject j) => j["protocol"]!.GetValue<string>() switch
     {
         "lowshot" => "low-shot accuracy (k=1,2,4,8,16): " + string.Join(" / ", new[] { "1", "2", "4", "8", "16" }.Select(k => $"{j["results"]![k]!["accuracy_mean"]!.GetValue<double>():P1}")),
-        "cluster" => $"AMI {j["ami"]!.GetValue<double>():F3}, NMI {j["nmi"]!.GetValue<double>():F3}, accuracy {j["accuracy"]!.GetValue<double>():P1}",
+        "cluster" => $"AMI {j["ami"]!.GetValue<double>():F3}, NMI {j["nmi"]!.GetValue<double>():F3}, accuracy {j["accuracy"]!.GetValue<double>():P1}" + Levels(j),
         var p => $"{p} accuracy {j["accuracy"]!.GetValue<double>():P2}",
     };
+
+    /// <summary>The PCL levels' AMI on the training images, or why they were not scored; empty for a run without an E-step.</summary>
+    private static string Levels(System.Text.Json.Nodes.JsonObject j)
+    {
+        if (j["levels_note"] is { } note) return "; " + note.GetValue<string>();
+        var levels = j["levels"]?.AsArray() ?? [];
+        return levels.Count == 0 ? ""
+            : "; last E-step's levels on the training images: " + string.Join(", ", levels.Select(l => $"K={l!["k"]} AMI {l["ami"]!.GetValue<double>():F3}"));
+    }
 }
 
 public sealed class EvalKnnCommand() : EvalCommand(Protocol.Knn);

@@ -51,6 +51,25 @@ public sealed class ImageDataset : IDisposable
     public int Height => (int)Images.shape[2];
     public int Width => (int)Images.shape[3];
 
+    /// <summary>
+    /// SHA-256 of the pixels and their shape (hex; computed once, on first use): what a checkpoint records of the
+    /// images it trained on, so that a resume, an evaluation of its E-step or a report can tell the same images from others.
+    /// </summary>
+    public string ContentDigest
+    {
+        get
+        {
+            if (_contentDigest is null)
+            {
+                using var pixels = Images.contiguous(); // [N, C, H, W]
+                _contentDigest = TensorFill.Digest(pixels);
+            }
+            return _contentDigest;
+        }
+    }
+
+    private string? _contentDigest;
+
     /// <summary>Number of distinct classes (max label + 1), or 0 without labels.</summary>
     public int ClassCount => Labels is null || Labels.Length == 0 ? 0 : Labels.Max() + 1;
 

@@ -1,8 +1,10 @@
+using System.Security.Cryptography;
+using System.Text;
 using static TorchSharp.torch;
 
 namespace ProtoCL.Data;
 
-/// <summary>Writes image bytes straight into a uint8 [N, C, H, W] tensor's memory, in windows small enough for a span.</summary>
+/// <summary>Moves image bytes straight into (and reads them out of) a uint8 [N, C, H, W] tensor's memory, in windows small enough for a span.</summary>
 internal static class TensorFill
 {
     /// <summary>Bytes moved per window: large enough to amortise the view, small enough to stay far below 2 GiB.</summary>
@@ -33,5 +35,24 @@ internal static class TensorFill
                 return first + got / imageBytes;
         }
         return rows;
+    }
+
+    /// <summary>
+    /// Upper-case hex SHA-256 of "protocl-images-v1|N,C,H,W|" followed by every pixel byte of <paramref name="images"/>
+    /// (uint8 [N, C, H, W], contiguous) in row order: equal for the same pixels in the same order, whatever file they came from.
+    /// </summary>
+    public static string Digest(Tensor images)
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        sha.AppendData(Encoding.ASCII.GetBytes($"protocl-images-v1|{string.Join(",", images.shape)}|"));
+        long rows = images.shape[0];
+        long imageBytes = Math.Max(1, images.shape[1] * images.shape[2] * images.shape[3]);
+        long perWindow = Math.Max(1, WindowBytes / imageBytes);
+        for (long first = 0; first < rows; first += perWindow)
+        {
+            using var window = images.narrow(0, first, Math.Min(perWindow, rows - first)); // [count, C, H, W]
+            sha.AppendData(window.bytes);
+        }
+        return Convert.ToHexString(sha.GetHashAndReset());
     }
 }

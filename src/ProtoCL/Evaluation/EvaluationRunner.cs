@@ -110,19 +110,29 @@ public static class EvaluationRunner
         };
         foreach (var (key, value) in JsonSerializer.SerializeToNode(result, result.GetType(), JsonDefaults.Compact)!.AsObject().ToList())
             json[key] = value?.DeepClone();
-        if (protocol == Protocol.Cluster) json["levels"] = LevelAmi(checkpoint, train);
+        if (protocol == Protocol.Cluster)
+        {
+            var (levels, note) = LevelAmi(checkpoint, train);
+            json["levels"] = levels;
+            if (note is not null) json["levels_note"] = note;
+        }
         return json;
     }
 
-    /// <summary>The AMI of each PCL level's assignments in the checkpoint's last E-step, against the training labels.</summary>
-    private static JsonArray LevelAmi(string checkpoint, ImageDataset train)
+    /// <summary>
+    /// The AMI of each PCL level's assignments in the checkpoint's last E-step, against the training labels; empty for a
+    /// run without an E-step, and empty with a note saying why when <paramref name="train"/> is not the images it clustered.
+    /// </summary>
+    private static (JsonArray Levels, string? Note) LevelAmi(string checkpoint, ImageDataset train)
     {
         var levels = new JsonArray();
-        if (!Directory.Exists(checkpoint)) return levels;
+        if (!Directory.Exists(checkpoint)) return (levels, null);
         var run = new RunDirectory(checkpoint);
-        if (!run.HasCheckpoint) return levels;
+        if (!run.HasCheckpoint) return (levels, null);
         var meta = Checkpoint.ReadMeta(run.Checkpoint);
-        if (meta.LastClusters is null || meta.ImageCount != train.Count) return levels;
+        if (meta.LastClusters is null) return (levels, null);
+        if (meta.OtherImagesReason(train) is { } other)
+            return (levels, $"the PCL levels are not scored: --train-data is not the images the last E-step clustered ({other})");
         using var clusters = ClusterResult.Load(Path.Combine(run.Path, meta.LastClusters));
         // Unlabelled images (the root files of a class-folder tree) are not a class: they are left out of the scores.
         var labelled = Enumerable.Range(0, train.Count).Where(i => train.Labels![i] != ImageDataset.Unlabelled).ToArray();
@@ -138,7 +148,7 @@ public static class EvaluationRunner
                 ["nmi"] = ClusteringMetrics.NormalizedMutualInformation(labels, assignments),
             });
         }
-        return levels;
+        return (levels, null);
     }
 
     public static string Name(Protocol p) => p switch

@@ -144,9 +144,9 @@ public static class RunReport
         using (train)
         {
             using var clusters = ClusterResult.Load(Path.Combine(run.Path, meta.LastClusters!));
-            if (train.Count != meta.ImageCount)
+            if (meta.OtherImagesReason(train) is { } other)
             {
-                sections.Add(("Prototypes", $"<p>{HtmlTable.Escape(meta.Source)} now holds {train.Count:N0} readable images, the run trained on {meta.ImageCount:N0}, so the prototype grids are left out.</p>"));
+                sections.Add(("Prototypes", $"<p>The training images have changed since the run ({HtmlTable.Escape(other)}), so the prototype grids are left out.</p>"));
                 return;
             }
             foreach (var level in clusters.Levels)

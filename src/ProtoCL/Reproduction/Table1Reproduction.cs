@@ -88,6 +88,8 @@ public static class Table1Reproduction
                 t.WithoutUnusedSettings() with { Encoder = t.Encoder with { InChannels = 0, ImageSize = 0 } }, JsonDefaults.Compact); // epochs included: the schedule depends on them
             bool same = Key(meta.Options) == Key(options); // a setting the method does not read (e.g. SimCLR's queue) needs no retraining
             if (!same) throw new ArgumentException($"{run.Path} holds a run with another budget (or one an earlier training revision made differently); remove it or choose another --runs folder");
+            if (meta.OtherImagesReason(train) is { } other)
+                throw new ArgumentException($"{run.Path} holds a run trained on other images ({other}); remove it or choose another --runs folder");
             if (meta.Epoch >= options.Epochs)
             {
                 observer.Message($"{MethodName(method)}: reusing the finished run in {run.Path}");

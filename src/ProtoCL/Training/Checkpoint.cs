@@ -35,6 +35,23 @@ public sealed record CheckpointMeta
     public int ImageCount { get; init; }
     public int Channels { get; init; }
     public int ImageSize { get; init; }
+    /// <summary>The training images' <see cref="ProtoCL.Data.ImageDataset.ContentDigest"/>; null in files written before it
+    /// was recorded (those are judged by the image count alone).</summary>
+    public string? DataDigest { get; init; }
+
+    /// <summary>
+    /// Null when <paramref name="data"/> holds the images this run trained on (the same pixels in the same order, so the
+    /// E-step's assignments index them); otherwise why not, in words.
+    /// </summary>
+    public string? OtherImagesReason(ProtoCL.Data.ImageDataset data)
+    {
+        if (data.Count != ImageCount)
+            return $"the run trained on {ImageCount:N0} images from {Source}, {data.Source} holds {data.Count:N0}";
+        if (DataDigest is not null && DataDigest != data.ContentDigest)
+            return $"{data.Source} holds {data.Count:N0} images, as many as the run trained on from {Source}, but not the same pixels in the same order " +
+                   $"(content digest {data.ContentDigest[..12]}, the run's {DataDigest[..Math.Min(12, DataDigest.Length)]})";
+        return null;
+    }
 
     /// <summary>Throws when <paramref name="data"/>'s images have another channel count or size than the training images.</summary>
     public void ThrowIfOtherImages(ProtoCL.Data.ImageDataset data)

@@ -58,6 +58,8 @@ public sealed class Trainer : IDisposable
         CheckpointMeta? meta = resume && run is { HasCheckpoint: true } ? Checkpoint.ReadMeta(run.Checkpoint) : null;
         if (meta is not null && (meta.Epoch < _o.Epochs || meta.Partial is not null))
             TrainingRevision.ThrowIfOther(meta, run!.Checkpoint);            // before any model is built; a finished run trains no further
+        if (meta?.OtherImagesReason(data) is { } other)
+            throw new ArgumentException($"cannot resume {run!.Checkpoint} on other images: {other}; resume it with the images it trained on, or start a new run (--force or another --out)");
         (_mean, _std) = meta is not null ? (meta.ChannelMean, meta.ChannelStd) : FeatureExtractor.ChannelStatistics(data);
         _augmenter = new BatchAugmenter(_o.Augmentation, _mean, _std);
 
@@ -350,6 +352,7 @@ public sealed class Trainer : IDisposable
             History = _history.ToList(),
             Source = _data.Source,
             ImageCount = _data.Count,
+            DataDigest = _data.ContentDigest,
             Channels = _data.Channels,
             ImageSize = Math.Max(_data.Height, _data.Width),
             Partial = partial,

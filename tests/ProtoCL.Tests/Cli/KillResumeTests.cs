@@ -163,6 +163,31 @@ public class KillResumeTests
     }
 
     [Fact]
+    public void Should_RefuseAndKeepTheCheckpoint_When_TheDataFileChangedBeforeTheResume()
+    {
+        // The same path and image count, one pixel rewritten: the run's E-step assignments would index other pictures.
+        var dir = Training.TinyRun.TempDir();
+        var file = Path.Combine(dir, "images-idx3-ubyte");
+        using var embedded = ProtoCL.Data.DatasetLoader.LoadEmbedded(200);
+        var pixels = embedded.Images.data<byte>().ToArray();
+        File.WriteAllBytes(file, Data.IdxBytes.Images(200, 28, 28, pixels));
+        var run = Path.Combine(dir, "run");
+        var args = new[] { "train", "--data", file, "--width", "4", "--arch", "resnet18", "--batch-size", "64", "--queue", "64", "--epochs", "1", "--warmup-epochs", "1", "--clusters", "10,20", "--threads", "2", "--out", run };
+        Assert.Equal(0, CliProcess.Run(600, args).Code);
+        var checkpoint = File.ReadAllBytes(Path.Combine(run, "checkpoint.pcl"));
+
+        pixels[199 * 784 + 400] ^= 0xFF;
+        File.WriteAllBytes(file, Data.IdxBytes.Images(200, 28, 28, pixels));
+        var r = CliProcess.Run(120, [.. args, "--resume", "--epochs", "2"]);
+
+        Assert.Equal(2, r.Code);
+        Assert.Contains("not the same pixels", r.Output);
+        Assert.DoesNotContain("   at ", r.Output);
+        Assert.Equal(checkpoint, File.ReadAllBytes(Path.Combine(run, "checkpoint.pcl")));
+        Directory.Delete(dir, true);
+    }
+
+    [Fact]
     public void Should_ListDifferences_When_ResumingWithOtherSettings()
     {
         var dir = Training.TinyRun.TempDir();

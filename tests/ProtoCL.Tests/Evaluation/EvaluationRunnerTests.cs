@@ -101,6 +101,7 @@ public class EvaluationRunnerTests
                 var json = EvaluationRunner.Run(Protocol.Cluster, dir, train, data, new EvaluationSettings());
                 var levels = json["levels"]!.AsArray();
                 Assert.Equal(2, levels.Count);
+                Assert.Null(json["levels_note"]);
                 for (int m = 0; m < 2; m++)
                 {
                     var labels = indices.Select(i => data.Labels![i]).ToArray();
@@ -110,6 +111,31 @@ public class EvaluationRunnerTests
                     Assert.Equal(ClusteringMetrics.NormalizedMutualInformation(labels, clusters), levels[m]!["nmi"]!.GetValue<double>(), 12);
                 }
             }
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Fact]
+    public void Should_LeaveTheLevelsUnscoredAndSayWhy_When_TheTrainingDataAreOtherImagesOfTheSameCount()
+    {
+        var dir = TinyRun.TempDir();
+        try
+        {
+            using var data = TinyRun.Data();
+            using (var trainer = new Trainer(TinyRun.Options(), data, new RunDirectory(dir))) trainer.Run();
+            // As many labelled images, but the first and last swapped: the E-step's assignments do not index them.
+            var order = Enumerable.Range(0, data.Count).ToArray();
+            (order[0], order[^1]) = (order[^1], order[0]);
+            using var swapped = new ImageDataset(data.Images.index_select(0, tensor(order.Select(i => (long)i).ToArray())),
+                order.Select(i => data.Labels![i]).ToArray(), data.Source);
+
+            var json = EvaluationRunner.Run(Protocol.Cluster, dir, swapped, data, new EvaluationSettings());
+
+            Assert.Empty(json["levels"]!.AsArray());
+            Assert.Contains("not the images the last E-step clustered", json["levels_note"]!.GetValue<string>());
         }
         finally
         {

@@ -248,6 +248,52 @@ public class TrainerTests
     }
 
     [Fact]
+    public void Should_RefuseToResumeAndKeepTheCheckpoint_When_TheImagesAreNotTheOnesTheRunTrainedOn()
+    {
+        var dir = TinyRun.TempDir();
+        using var data = TinyRun.Data();
+        var run = new RunDirectory(dir);
+        using (var t = new Trainer(TinyRun.Options(epochs: 1), data, run)) t.Run();
+        var before = File.ReadAllBytes(run.Checkpoint);
+
+        // As many images, one pixel of the last one changed: the E-step's assignments would index other pictures.
+        using var edited = new ImageDataset(data.Images.clone(), data.Labels, data.Source);
+        edited.Images[data.Count - 1, 0, 14, 14] = tensor((byte)(data.Images[data.Count - 1, 0, 14, 14].item<byte>() ^ 0xFF));
+        var e = Assert.Throws<ArgumentException>(() => new Trainer(TinyRun.Options(epochs: 2), edited, run, resume: true));
+        Assert.Contains("not the same pixels", e.Message);
+        // The same images in another order are other images too.
+        using var reordered = new ImageDataset(data.Images.flip(0).contiguous(), data.Labels!.Reverse().ToArray(), data.Source);
+        Assert.Throws<ArgumentException>(() => new Trainer(TinyRun.Options(epochs: 2), reordered, run, resume: true));
+        // Fewer images.
+        using var fewer = data.Take(data.Count - 1);
+        e = Assert.Throws<ArgumentException>(() => new Trainer(TinyRun.Options(epochs: 2), fewer, run, resume: true));
+        Assert.Contains($"{data.Count - 1}", e.Message);
+        Assert.Equal(before, File.ReadAllBytes(run.Checkpoint));
+
+        // A copy of the same pixels from elsewhere resumes.
+        using var copy = new ImageDataset(data.Images.clone(), data.Labels, "another-path");
+        using (var t = new Trainer(TinyRun.Options(epochs: 2), copy, run, resume: true)) t.Run();
+        Assert.Equal(2, Checkpoint.ReadMeta(run.Checkpoint).Epoch);
+        Directory.Delete(dir, true);
+    }
+
+    [Fact]
+    public void Should_JudgeByTheCountAlone_When_ACheckpointRecordsNoImageDigest()
+    {
+        // Files written before the digest was recorded: the same number of images is all that can be checked.
+        using var data = TinyRun.Data(10);
+        using var edited = new ImageDataset(data.Images.clone(), data.Labels, data.Source);
+        edited.Images[0, 0, 0, 0] = tensor((byte)(data.Images[0, 0, 0, 0].item<byte>() ^ 0xFF));
+        var old = new CheckpointMeta { ImageCount = 10, Source = "embedded" };
+        Assert.Null(old.OtherImagesReason(edited));
+        using var fewer = data.Take(9);
+        Assert.Contains("trained on 10 images", old.OtherImagesReason(fewer));
+        var recorded = old with { DataDigest = data.ContentDigest };
+        Assert.Null(recorded.OtherImagesReason(data));
+        Assert.Contains("not the same pixels", recorded.OtherImagesReason(edited));
+    }
+
+    [Fact]
     public void Should_ReadBatchOrderViews_When_ASimclrCheckpointComesFromRevision4()
     {
         // Revision 4 files carry no view setting; they trained both views in batch order, and must not read as

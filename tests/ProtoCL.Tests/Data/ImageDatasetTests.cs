@@ -1,0 +1,62 @@
+using System.Security.Cryptography;
+using System.Text;
+using ProtoCL.Data;
+using static TorchSharp.torch;
+
+namespace ProtoCL.Tests.Data;
+
+public class ImageDatasetTests
+{
+    /// <summary>SHA-256 of the header and the pixel bytes, laid out by hand in one array.</summary>
+    private static string Expected(string shape, byte[] pixels) =>
+        Convert.ToHexString(SHA256.HashData(Encoding.ASCII.GetBytes($"protocl-images-v1|{shape}|").Concat(pixels).ToArray()));
+
+    [Fact]
+    public void Should_HashTheShapeAndEveryPixelInRowOrder_When_AskedForTheContentDigest()
+    {
+        byte[] pixels = [0, 1, 2, 3, 250, 251, 252, 253, 7, 8, 9, 10]; // 3 images, 1 channel, 2 x 2
+        using var data = new ImageDataset(tensor(pixels).view(3, 1, 2, 2), [0, 1, 0], "a");
+
+        Assert.Equal(Expected("3,1,2,2", pixels), data.ContentDigest);
+        // The same pixels from another source: the same digest.
+        using var elsewhere = new ImageDataset(tensor(pixels).view(3, 1, 2, 2), null, "b");
+        Assert.Equal(data.ContentDigest, elsewhere.ContentDigest);
+        // The same bytes in another shape: another digest.
+        using var reshaped = new ImageDataset(tensor(pixels).view(3, 1, 1, 4), null, "a");
+        Assert.Equal(Expected("3,1,1,4", pixels), reshaped.ContentDigest);
+        Assert.NotEqual(data.ContentDigest, reshaped.ContentDigest);
+        // One pixel changed.
+        var changed = pixels.ToArray();
+        changed[11] = 11;
+        using var edited = new ImageDataset(tensor(changed).view(3, 1, 2, 2), null, "a");
+        Assert.NotEqual(data.ContentDigest, edited.ContentDigest);
+    }
+
+    [Fact]
+    public void Should_HashThePixelsInNchwOrder_When_TheTensorIsAStridedView()
+    {
+        // Two 2 x 2 RGB images held as [N, H, W, C] and permuted to [N, C, H, W]: not contiguous.
+        byte[] nhwc = Enumerable.Range(0, 24).Select(i => (byte)(i * 5)).ToArray();
+        using var data = new ImageDataset(tensor(nhwc).view(2, 2, 2, 3).permute(0, 3, 1, 2), null, "nhwc");
+        var nchw = new byte[24];
+        for (int n = 0; n < 2; n++)
+            for (int c = 0; c < 3; c++)
+                for (int y = 0; y < 2; y++)
+                    for (int x = 0; x < 2; x++)
+                        nchw[((n * 3 + c) * 2 + y) * 2 + x] = nhwc[((n * 2 + y) * 2 + x) * 3 + c];
+
+        Assert.Equal(Expected("2,3,2,2", nchw), data.ContentDigest);
+    }
+
+    [Fact]
+    public void Should_HashEveryByte_When_TheImagesSpanSeveralReadWindows()
+    {
+        // 5 images of 3 x 1500 x 1500 bytes (6.75 MB each, 33.75 MB in all): more than two 16 MiB windows.
+        const int n = 5, side = 1500;
+        var pixels = new byte[n * 3 * side * side];
+        new Random(5).NextBytes(pixels);
+        using var data = new ImageDataset(tensor(pixels).view(n, 3, side, side), null, "large");
+
+        Assert.Equal(Expected($"{n},3,{side},{side}", pixels), data.ContentDigest);
+    }
+}
