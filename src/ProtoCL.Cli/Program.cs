@@ -23,6 +23,7 @@ app.Configure(config =>
     config.AddCommand<ReproduceCommand>("reproduce").WithDescription("Reproduce the paper's Table 1 on Fashion-MNIST (reproduce table1).");
     config.AddCommand<DemoCommand>("demo").WithDescription("Train on the embedded Fashion-MNIST data and compare kNN accuracy with raw pixels and a random encoder.");
     config.AddCommand<AssignCommand>("assign").WithDescription("Write which learned prototype each image falls under, at every level, as CSV.");
+    config.AddCommand<NeighboursCommand>("neighbours").WithDescription("List (and draw) the images of a dataset most alike to given ones under a checkpoint's features.");
     config.AddCommand<EmbedCommand>("embed").WithDescription("Write the embeddings of a dataset as a numpy .npy file (float32, N x d).");
 });
 return ErrorReporting.Run(() => app.Run(args));

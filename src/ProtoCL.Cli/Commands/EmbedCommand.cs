@@ -31,23 +31,28 @@ public sealed class EmbedCommand : Command<EmbedSettings>
     {
         if (File.Exists(s.Out) && !s.Force) throw new UserError($"{s.Out} exists; pass --force to replace it");
         using var data = DataSettings.Load(s.Data, s.LoadOptions);
-        TorchSharp.torch.Tensor features;
-        if (s.Kind == "embedding")
-        {
-            var (encoder, meta) = FeatureSource.LoadCheckpoint(s.Checkpoint);
-            using (encoder)
-                features = ConsoleProgress.Run(o => FeatureExtractor.Extract(encoder, data, new Augmentation.BatchAugmenter(new(), meta.ChannelMean, meta.ChannelStd),
-                    FeatureKind.Embedding, 512, (d, t) => o.Progress("embedding", d, t)));
-        }
-        else
-        {
-            features = ConsoleProgress.Run(o => FeatureSource.Extract(s.Checkpoint, data, s.Seed, (d, t) => o.Progress("features", d, t)));
-        }
-        using (features)
-        {
-            Npy.Write(s.Out, features);
-            Console.WriteLine($"wrote {s.Out}: {features.shape[0]} x {features.shape[1]} float32");
-        }
+        using var features = Features(s.Checkpoint, s.Kind, data, s.Seed); // [N, d]
+        Npy.Write(s.Out, features);
+        Console.WriteLine($"wrote {s.Out}: {features.shape[0]} x {features.shape[1]} float32");
         return 0;
+    }
+
+    /// <summary>
+    /// Features [N, d] of <paramref name="data"/>, with a progress bar: the backbone's (<c>backbone</c>; raw and random
+    /// allowed) or the head's L2-normalised embedding (<c>embedding</c>; a run folder only).
+    /// </summary>
+    internal static TorchSharp.torch.Tensor Features(string checkpoint, string kind, Data.ImageDataset data, int seed)
+    {
+        if (kind != "embedding")
+            return ConsoleProgress.Run(o => FeatureSource.Extract(checkpoint, data, seed, (d, t) => o.Progress("features", d, t)));
+        if (checkpoint is "raw" or "random" || checkpoint.StartsWith("random:", StringComparison.Ordinal)) // FeatureSource's baselines
+            throw new UserError($"--kind embedding needs a run folder: {checkpoint} has no projection head (use --kind backbone)");
+        var (encoder, meta) = FeatureSource.LoadCheckpoint(checkpoint);
+        using (encoder)
+        {
+            meta.ThrowIfOtherImages(data);
+            return ConsoleProgress.Run(o => FeatureExtractor.Extract(encoder, data, new Augmentation.BatchAugmenter(new(), meta.ChannelMean, meta.ChannelStd),
+                FeatureKind.Embedding, 512, (d, t) => o.Progress("embedding", d, t)));
+        }
     }
 }

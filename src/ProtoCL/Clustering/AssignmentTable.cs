@@ -27,11 +27,11 @@ public static class AssignmentTable
         for (int i = 0; i < data.Count; i++)
         {
             sb.Append(i.ToString(CultureInfo.InvariantCulture)).Append(',');
-            sb.Append(Quote(data.Files?[i] ?? "")).Append(',');
-            sb.Append(Quote(Label(data, i)));
+            sb.Append(CsvFields.File(data, i)).Append(',');
+            sb.Append(CsvFields.Label(data, i));
             foreach (var level in levels)
                 sb.Append(',').Append(level.Prototype[i].ToString(CultureInfo.InvariantCulture))
-                  .Append(',').Append(level.Cosine[i].ToString("0.######", CultureInfo.InvariantCulture));
+                  .Append(',').Append(CsvFields.Cosine(level.Cosine[i]));
             sb.Append('\n');
         }
         return sb.ToString();
@@ -40,15 +40,4 @@ public static class AssignmentTable
     /// <summary>Writes the CSV atomically (a reader never sees half a file).</summary>
     public static void Write(string path, ImageDataset data, IReadOnlyList<LevelAssignment> levels) =>
         AtomicFile.WriteAllText(path, Format(data, levels));
-
-    private static string Label(ImageDataset data, int i)
-    {
-        if (data.Labels is null || data.Labels[i] == ImageDataset.Unlabelled) return "";
-        int label = data.Labels[i];
-        return data.ClassNames is { } names && label < names.Count ? names[label] : label.ToString(CultureInfo.InvariantCulture);
-    }
-
-    /// <summary>A field quoted when it holds a comma, a quote or a line break; quotes doubled.</summary>
-    private static string Quote(string field) =>
-        field.AsSpan().IndexOfAny(",\"\r\n") < 0 ? field : "\"" + field.Replace("\"", "\"\"") + "\"";
 }

@@ -35,6 +35,10 @@ public class BadInputCliTests
         { "use --json-dir DIR instead of --json", ["eval", "all", "--checkpoint", "raw", "--json", "OUT"] },
         { "no such run folder: /nonexistent-run", ["assign", "--checkpoint", "/nonexistent-run", "--limit", "100", "--csv", "OUT"] },
         { "--epoch must be at least 1", ["assign", "--checkpoint", "/nonexistent-run", "--epoch", "0", "--csv", "OUT"] },
+        { "--query is required", ["neighbours", "--checkpoint", "raw", "--limit", "100"] },
+        { "--neighbours must be at least 1", ["neighbours", "--checkpoint", "raw", "--query", "1", "-k", "0"] },
+        { "image 100 does not exist", ["neighbours", "--checkpoint", "raw", "--limit", "100", "--query", "100"] },
+        { "needs a run folder: raw has no projection head", ["neighbours", "--checkpoint", "raw", "--kind", "embedding", "--limit", "100", "--query", "1"] },
         { "holds no checkpoint.pcl", ["report", "--run", "OUT"] },
         { "--neighbours must be at least 1", ["report", "--run", "OUT", "--neighbours", "0"] },
     };

@@ -1,0 +1,85 @@
+using System.Globalization;
+using ProtoCL.Tests.Data;
+
+namespace ProtoCL.Tests.Cli;
+
+/// <summary><c>protocl neighbours</c> through the real command.</summary>
+[Collection("torch")]
+public class NeighboursCliTests
+{
+    [Fact]
+    public void Should_ListTheMostCosineSimilarImagesByANaiveLoop_When_QueryingRawPixels()
+    {
+        using var dir = new TempFolder();
+        var csv = Path.Combine(dir.Path, "n.csv");
+        var png = Path.Combine(dir.Path, "n.png");
+
+        var r = CliProcess.Run(120, "neighbours", "--checkpoint", "raw", "--data", "embedded", "--limit", "200", "--query", "5", "--query", "17", "-k", "3", "--csv", csv, "--png", png);
+
+        Assert.True(r.Code == 0, r.Output);
+        // Independently: the embedded images' bytes, cosine of every pair by a plain loop (scale does not change a cosine).
+        using var data = ProtoCL.Data.DatasetLoader.LoadEmbedded(200);
+        var px = data.Images.data<byte>().ToArray();
+        double Cos(int a, int b)
+        {
+            double dot = 0, na = 0, nb = 0;
+            for (int d = 0; d < 784; d++) { dot += px[a * 784 + d] * px[b * 784 + d]; na += px[a * 784 + d] * px[a * 784 + d]; nb += px[b * 784 + d] * px[b * 784 + d]; }
+            return dot / Math.Sqrt(na * nb);
+        }
+        var rows = File.ReadAllLines(csv);
+        Assert.Equal("query,query_file,query_label,rank,index,file,label,cosine", rows[0]);
+        Assert.Equal(7, rows.Length);
+        string[] classes = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
+        int row = 1;
+        foreach (int q in new[] { 5, 17 })
+        {
+            var ranked = Enumerable.Range(0, 200).Where(i => i != q).Select(i => (Index: i, Cos: Cos(q, i))).OrderByDescending(t => t.Cos).ThenBy(t => t.Index).ToArray();
+            for (int rank = 1; rank <= 3; rank++, row++)
+            {
+                var f = rows[row].Split(',');
+                Assert.Equal(q.ToString(CultureInfo.InvariantCulture), f[0]);
+                Assert.Equal(classes[data.Labels![q]], f[2]);
+                Assert.Equal(rank.ToString(CultureInfo.InvariantCulture), f[3]);
+                int index = int.Parse(f[4], CultureInfo.InvariantCulture);
+                double cos = double.Parse(f[7], CultureInfo.InvariantCulture);
+                Assert.Equal(Cos(q, index), cos, 5);
+                // The loop's image at this rank, unless it ties with the one listed (float32 against float64).
+                Assert.True(index == ranked[rank - 1].Index || Math.Abs(ranked[rank - 1].Cos - cos) < 1e-5, $"query {q} rank {rank}: {index} listed, {ranked[rank - 1].Index} expected");
+                Assert.Equal(classes[data.Labels![index]], f[6]);
+            }
+        }
+        Assert.Contains($"image 5 {classes[data.Labels![5]]}:", r.Output);
+        using var bitmap = Reporting.PngAssert.Valid(png);
+    }
+
+    [Fact]
+    public void Should_NameImagesByFile_When_TheDataIsAFolder()
+    {
+        using var dir = new TempFolder();
+        // Two classes; the bright images are alike, the dark ones too.
+        dir.Write("images/light/a.png", SkiaImages.GrayPng(8, 8, (x, y) => (byte)(200 + x)));
+        dir.Write("images/light/b.png", SkiaImages.GrayPng(8, 8, (x, y) => (byte)(201 + x)));
+        dir.Write("images/dark/a.png", SkiaImages.GrayPng(8, 8, (x, y) => (byte)(x * 30)));
+        dir.Write("images/dark/c.png", SkiaImages.GrayPng(8, 8, (x, y) => (byte)(x * 29)));
+        var images = Path.Combine(dir.Path, "images");
+        var csv = Path.Combine(dir.Path, "n.csv");
+
+        var r = CliProcess.Run(120, "neighbours", "--checkpoint", "raw", "--data", images, "--query", "light/a.png", "--query", "c.png", "-k", "1", "--csv", csv);
+
+        Assert.True(r.Code == 0, r.Output);
+        var rows = File.ReadAllLines(csv);
+        Assert.Equal(3, rows.Length);
+        // Folder order: class folders by name (dark = 0, light = 1), files by name within each: dark/a, dark/c, light/a, light/b.
+        string F(string c, string f) => Path.Combine(images, c, f);
+        Assert.StartsWith($"2,{F("light", "a.png")},light,1,3,{F("light", "b.png")},light,", rows[1]);
+        Assert.StartsWith($"1,{F("dark", "c.png")},dark,1,0,{F("dark", "a.png")},dark,", rows[2]);
+
+        // a.png is in both classes: the command names both and writes nothing.
+        File.Delete(csv);
+        var ambiguous = CliProcess.Run(120, "neighbours", "--checkpoint", "raw", "--data", images, "--query", "a.png", "--csv", csv);
+        Assert.Equal(2, ambiguous.Code);
+        Assert.Contains("'a.png' names 2 images", ambiguous.Output);
+        Assert.DoesNotContain("   at ", ambiguous.Output);
+        Assert.False(File.Exists(csv));
+    }
+}
