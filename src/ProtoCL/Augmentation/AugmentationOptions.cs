@@ -30,19 +30,19 @@ public sealed record AugmentationOptions
     /// <summary>Saturation jitter strength 0.4, colour images only (main_pcl.py ColorJitter's third value, v1 and v2).</summary>
     public double Saturation { get; init; } = 0.4;
 
-    /// <summary>Hue jitter: 0.4 in v1, 0.1 in v2 (colour images only).</summary>
+    /// <summary>Hue jitter: 0.4 in v1, 0.1 in v2, colour images only (main_pcl.py: ColorJitter(0.4, 0.4, 0.4, 0.4) without --aug-plus, ColorJitter(0.4, 0.4, 0.4, 0.1) with it).</summary>
     public double? Hue { get; init; }
 
-    /// <summary>Probability of applying colour jitter: 1 in v1, 0.8 in v2.</summary>
+    /// <summary>Probability of applying colour jitter: 1 in v1, 0.8 in v2 (main_pcl.py: plain ColorJitter without --aug-plus, RandomApply(..., p=0.8) with it).</summary>
     public double? JitterProbability { get; init; }
 
     /// <summary>Random grayscale probability 0.2, colour images only (main_pcl.py RandomGrayscale(p=0.2), v1 and v2).</summary>
     public double GrayscaleProbability { get; init; } = 0.2;
 
-    /// <summary>Gaussian blur probability 0.5 in v2, 0 in v1.</summary>
+    /// <summary>Gaussian blur probability 0.5 in v2, 0 in v1 (main_pcl.py: RandomApply([GaussianBlur([.1, 2.])], p=0.5) with --aug-plus only).</summary>
     public double? BlurProbability { get; init; }
 
-    /// <summary>Blur sigma range [0.1, 2.0] at 224 px (MoCo v2); scaled by image side / 224, at least 0.5 px at the top.</summary>
+    /// <summary>Blur sigma range [0.1, 2.0] at 224 px (main_pcl.py GaussianBlur([.1, 2.]), MoCo v2); ProtoCL scales it by image side / 224, at least 0.5 px at the top, so a 28 px image is blurred as much relative to its size as a 224 px one.</summary>
     public double BlurSigmaMin { get; init; } = 0.1;
 
     /// <summary>Upper blur sigma at 224 px: 2.0 (main_pcl.py GaussianBlur([.1, 2.]) in v2).</summary>

@@ -189,6 +189,7 @@ public sealed class BatchAugmenter
         for (int position = 0; position < 4; position++)
             for (int op = 0; op < 4; op++)
             {
+                using var step = NewDisposeScope();                        // this step's copies go as soon as they are written back
                 // Each image takes one step per position: apply each step to its own images only.
                 var idx = order[.., position].eq(op).nonzero().squeeze(1);  // [n] images whose step here is op
                 if (idx.numel() == 0) continue;

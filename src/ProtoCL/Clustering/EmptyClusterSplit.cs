@@ -43,6 +43,7 @@ internal static class EmptyClusterSplit
 
         for (int e = 0; e < empty.Count; e++)
         {
+            using var step = NewDisposeScope();                                           // thousands of empty clusters add no garbage
             int target = empty[e];
             int donor = PickDonor(size, uniform[e]);
             centroids[target].copy_(centroids[donor].mul(plus));                          // [D]

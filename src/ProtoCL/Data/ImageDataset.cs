@@ -78,7 +78,8 @@ public sealed class ImageDataset : IDisposable
     {
         if (start < 0 || count < 0 || start + count > Count)
             throw new ArgumentOutOfRangeException(nameof(count), $"slice [{start}, {start + count}) outside 0..{Count}");
-        var images = Images.narrow(0, start, count).clone(); // [count, C, H, W]
+        using var view = Images.narrow(0, start, count);     // [count, C, H, W], this dataset's memory
+        var images = view.clone();                           // [count, C, H, W]
         var labels = Labels?.Skip(start).Take(count).ToArray();
         var files = Files?.Skip(start).Take(count).ToArray();
         return new ImageDataset(images, labels, Source, ClassNames) { Files = files, SkippedCount = SkippedCount, Skipped = Skipped };

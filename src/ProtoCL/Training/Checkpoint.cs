@@ -197,8 +197,10 @@ public static class Checkpoint
             if (r.ReadBoolean())
             {
                 long d = r.ReadInt64(), n = r.ReadInt64();
-                var keys = empty(d, n);
-                keys.bytes = r.ReadBytes(checked((int)(d * n * 4)));
+                var bytes = r.ReadBytes(checked((int)(d * n * 4)));
+                if (bytes.Length != d * n * 4) throw new EndOfStreamException();
+                var keys = empty(d, n);                                    // [D, r]
+                keys.bytes = bytes;
                 queue = new KeyQueue(keys, meta.QueuePointer);
             }
             if (r.ReadBoolean() && optimizer is not null) optimizer.load_state_dict(r);

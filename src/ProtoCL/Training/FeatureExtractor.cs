@@ -33,18 +33,26 @@ public static class FeatureExtractor
             long n = data.Count;
             int d = kind == FeatureKind.Embedding ? encoder.Options.Dim : encoder.FeatureDim;
             var result = empty(n, d);                                      // [N, D]
-            for (long start = 0; start < n; start += batchSize)
+            try
             {
-                using var scope = NewDisposeScope();
-                long count = Math.Min(batchSize, n - start);
-                var x = plain.Plain(data.Images.narrow(0, start, count)).to(computeType); // [B, C, H, W]
-                var f = kind == FeatureKind.Embedding
-                    ? nn.functional.normalize(model.forward(x).to(ScalarType.Float32), dim: 1) // [B, Dim]
-                    : model.Features(x);                                      // [B, FeatureDim]
-                result.narrow(0, start, count).copy_(f);
-                progress?.Invoke(start + count, n);
+                for (long start = 0; start < n; start += batchSize)
+                {
+                    using var scope = NewDisposeScope();
+                    long count = Math.Min(batchSize, n - start);
+                    var x = plain.Plain(data.Images.narrow(0, start, count)).to(computeType); // [B, C, H, W]
+                    var f = kind == FeatureKind.Embedding
+                        ? nn.functional.normalize(model.forward(x).to(ScalarType.Float32), dim: 1) // [B, Dim]
+                        : model.Features(x);                                      // [B, FeatureDim]
+                    result.narrow(0, start, count).copy_(f);                   // rows [start, start + B) of [N, D]
+                    progress?.Invoke(start + count, n);
+                }
+                return result;
             }
-            return result;
+            catch
+            {
+                result.Dispose(); // a cancelled E-step (the progress callback throws) must not keep the [N, D] buffer
+                throw;
+            }
         }
         finally
         {

@@ -202,7 +202,15 @@ public sealed class Trainer : IDisposable
         if (_run is not null)
         {
             var dir = _run.ClustersOfEpoch(epoch + 1);
-            result.Save(dir);
+            try
+            {
+                result.Save(dir);
+            }
+            catch
+            {
+                result.Dispose(); // e.g. a full disk: the caller never receives the levels' tensors
+                throw;
+            }
             _lastClusters = Path.GetRelativePath(_run.Path, dir);
         }
         return result;
