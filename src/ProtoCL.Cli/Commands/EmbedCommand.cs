@@ -39,12 +39,13 @@ public sealed class EmbedCommand : Command<EmbedSettings>
 
     /// <summary>
     /// Features [N, d] of <paramref name="data"/>, with a progress bar: the backbone's (<c>backbone</c>; raw and random
-    /// allowed) or the head's L2-normalised embedding (<c>embedding</c>; a run folder only).
+    /// allowed) or the head's L2-normalised embedding (<c>embedding</c>; a run folder only). <paramref name="statistics"/>
+    /// normalises the input of <c>random</c> (default: <paramref name="data"/> itself).
     /// </summary>
-    internal static TorchSharp.torch.Tensor Features(string checkpoint, string kind, Data.ImageDataset data, int seed)
+    internal static TorchSharp.torch.Tensor Features(string checkpoint, string kind, Data.ImageDataset data, int seed, Data.ImageDataset? statistics = null)
     {
         if (kind != "embedding")
-            return ConsoleProgress.Run(o => FeatureSource.Extract(checkpoint, data, seed, (d, t) => o.Progress("features", d, t)));
+            return ConsoleProgress.Run(o => FeatureSource.Extract(checkpoint, data, seed, (d, t) => o.Progress("features", d, t), statistics));
         if (checkpoint is "raw" or "random" || checkpoint.StartsWith("random:", StringComparison.Ordinal)) // FeatureSource's baselines
             throw new UserError($"--kind embedding needs a run folder: {checkpoint} has no projection head (use --kind backbone)");
         var (encoder, meta) = FeatureSource.LoadCheckpoint(checkpoint);

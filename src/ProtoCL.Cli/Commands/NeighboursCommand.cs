@@ -10,7 +10,7 @@ namespace ProtoCL.Cli.Commands;
 public sealed class NeighboursSettings : DataSettings
 {
     [CommandOption("--checkpoint <DIR>")] [Description("Run folder (or raw / random).")] public string Checkpoint { get; set; } = "";
-    [CommandOption("--query <IMAGE>")] [Description("An image of --data: its index, or for image folders its path or file name. Repeat for several.")] public string[] Queries { get; set; } = [];
+    [CommandOption("--query <IMAGE>")] [Description("An image of --data (its index, or for image folders its path or file name), or any other image file, looked up among --data's images. Repeat for several.")] public string[] Queries { get; set; } = [];
     [CommandOption("-k|--neighbours <N>")] [Description("Nearest images per query (default 8).")] public int K { get; set; } = 8;
     [CommandOption("--kind <KIND>")] [Description("backbone (default: the features the evaluations read) or embedding (the head's L2-normalised output).")] public string Kind { get; set; } = "backbone";
     [CommandOption("--csv <FILE>")] [Description("Also write every neighbour as CSV: query, query_file, query_label, rank, index, file, label, cosine.")] public string? Csv { get; set; }
@@ -36,32 +36,53 @@ public sealed class NeighboursCommand : Command<NeighboursSettings>
         foreach (var file in new[] { s.Csv, s.Png })
             if (file is not null && File.Exists(file) && !s.Force) throw new UserError($"{file} exists; pass --force to replace it");
         using var data = DataSettings.Load(s.Data, s.LoadOptions);
-        var queries = s.Queries.Select(q => ImageQuery.Resolve(data, q)).ToArray(); // before the features: a wrong name fails at once
-        using var features = EmbedCommand.Features(s.Checkpoint, s.Kind, data, s.Seed); // [N, d]
-        var lists = NearestNeighbours.Find(features, queries, s.K);
+        // Before the features, so a wrong name fails at once: images of --data by index or name, other files read as --data's are.
+        var outside = new List<string>();
+        var queries = s.Queries.Select(q =>
+        {
+            try
+            {
+                return ImageQuery.Resolve(data, q);
+            }
+            catch (ArgumentException) when (File.Exists(q))
+            {
+                outside.Add(q);
+                return data.Count + outside.Count - 1;
+            }
+            catch (ArgumentException e) when (!int.TryParse(q, out _))
+            {
+                throw new UserError($"{e.Message}; nor is '{q}' an image file (no such file)");
+            }
+        }).ToArray();
+        using var extra = outside.Count > 0 ? ImageFolderReader.ReadFilesLike(outside, data) : null;
+        using var combined = extra is null ? null : data.Append(extra);
+        var all = combined ?? data;                                                     // --data's images, then the outside queries
+        using var features = EmbedCommand.Features(s.Checkpoint, s.Kind, all, s.Seed, statistics: data); // [N + Q, d]
+        var lists = NearestNeighbours.Find(features, queries, s.K, searched: data.Count);
         foreach (var list in lists)
         {
-            Console.WriteLine($"{Name(data, list.Query)}:");
+            Console.WriteLine($"{Name(all, list.Query, data.Count)}:");
             for (int r = 0; r < list.Neighbours.Length; r++)
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {r + 1,3}. {Name(data, list.Neighbours[r])}  cosine {list.Cosine[r]:F4}"));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {r + 1,3}. {Name(all, list.Neighbours[r], data.Count)}  cosine {list.Cosine[r]:F4}"));
         }
         if (s.Csv is not null)
         {
-            NeighbourTable.Write(s.Csv, data, lists);
+            NeighbourTable.Write(s.Csv, all, lists, searched: data.Count);
             Console.WriteLine($"wrote {s.Csv}");
         }
         if (s.Png is not null)
         {
-            NeighbourGrid.Write(data, lists, s.Png);
+            NeighbourGrid.Write(all, lists, s.Png);
             Console.WriteLine($"wrote {s.Png}");
         }
         return 0;
     }
 
-    /// <summary>"image INDEX", its file for image folders, and its class when labelled.</summary>
-    private static string Name(ImageDataset data, int i)
+    /// <summary>"image INDEX", its file for image folders, and its class when labelled; an outside query by its file.</summary>
+    private static string Name(ImageDataset data, int i, int searched)
     {
-        var name = data.Files is { } files ? $"image {i} ({files[i]})" : $"image {i}";
+        if (i >= searched) return $"{data.Files![i]} (not in --data)";
+        var name = data.Files is { } files && files[i].Length > 0 ? $"image {i} ({files[i]})" : $"image {i}";
         if (data.Labels is not { } labels || labels[i] == ImageDataset.Unlabelled) return name;
         return name + " " + (data.ClassNames is { } names && labels[i] < names.Count ? names[labels[i]] : $"class {labels[i]}");
     }

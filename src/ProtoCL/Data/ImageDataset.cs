@@ -85,6 +85,23 @@ public sealed class ImageDataset : IDisposable
         return new ImageDataset(images, labels, Source, ClassNames) { Files = files, SkippedCount = SkippedCount, Skipped = Skipped };
     }
 
+    /// <summary>
+    /// This dataset's images followed by <paramref name="more"/>'s (a copy; both stay valid), with this dataset's source
+    /// and class names. The appended images are unlabelled when this one has labels; files are kept where either has them
+    /// (empty strings for the other's images).
+    /// </summary>
+    public ImageDataset Append(ImageDataset more)
+    {
+        ArgumentNullException.ThrowIfNull(more);
+        if (more.Channels != Channels || more.Height != Height || more.Width != Width)
+            throw new ArgumentException($"cannot append {more.Channels}x{more.Height}x{more.Width} images to {Channels}x{Height}x{Width} ones");
+        var images = torch.cat([Images, more.Images], 0);                   // [N + M, C, H, W]
+        var labels = Labels?.Concat(Enumerable.Repeat(Unlabelled, more.Count)).ToArray();
+        var files = Files is null && more.Files is null ? null
+            : (Files ?? Enumerable.Repeat("", Count)).Concat(more.Files ?? Enumerable.Repeat("", more.Count)).ToArray();
+        return new ImageDataset(images, labels, Source, ClassNames) { Files = files };
+    }
+
     /// <summary>The first <paramref name="n"/> images (all when n exceeds the count).</summary>
     public ImageDataset Take(int n) => Slice(0, Math.Min(n, Count));
 

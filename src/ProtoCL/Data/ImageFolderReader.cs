@@ -73,6 +73,48 @@ public static class ImageFolderReader
         };
     }
 
+    /// <summary>
+    /// Reads single image files as <paramref name="like"/>'s images are held: resized to its width and height, and with
+    /// its channel count (a colour image becomes gray with PIL's convert("L") luma, (19595 R + 38470 G + 7471 B + 2^15) >> 16,
+    /// for one-channel data; a gray image is repeated over three channels for colour data). Labels are null; Files hold the
+    /// full paths. Throws <see cref="DataException"/> naming the first file that cannot be read.
+    /// </summary>
+    public static ImageDataset ReadFilesLike(IReadOnlyList<string> paths, ImageDataset like, long maxPixelsPerImage = DataLoadOptions.DefaultMaxPixelsPerImage)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        ArgumentNullException.ThrowIfNull(like);
+        if (like.Channels is not (1 or 3)) throw new ArgumentException($"images are read as 1 or 3 channels, not {like.Channels}");
+        int plane = like.Height * like.Width;
+        var images = empty([paths.Count, like.Channels, like.Height, like.Width], ScalarType.Byte); // [n, C, H, W]
+        try
+        {
+            for (int i = 0; i < paths.Count; i++)
+            {
+                var result = ImageDecoder.Decode(paths[i], (like.Width, like.Height), maxPixelsPerImage);
+                if (result.Error is not null) throw new DataException($"{paths[i]}: {result.Error}");
+                var pixels = result.Pixels!;                                     // [1 or 3, H, W] planar
+                if (like.Channels == 3 && result.Gray) pixels = [.. pixels, .. pixels, .. pixels];
+                else if (like.Channels == 1 && !result.Gray) pixels = Luma(pixels, plane);
+                TensorFill.CopyImage(images, i, pixels);                         // row i of [n, C, H, W]
+            }
+        }
+        catch
+        {
+            images.Dispose();
+            throw;
+        }
+        return new ImageDataset(images, null, "query images") { Files = paths.Select(Path.GetFullPath).ToArray() };
+    }
+
+    /// <summary>Planar RGB to one gray plane, rounded as PIL's RGB to L conversion rounds it.</summary>
+    private static byte[] Luma(byte[] rgb, int plane)
+    {
+        var gray = new byte[plane];
+        for (int i = 0; i < plane; i++)
+            gray[i] = (byte)((rgb[i] * 19595 + rgb[plane + i] * 38470 + rgb[2 * plane + i] * 7471 + 0x8000) >> 16);
+        return gray;
+    }
+
     private static void Accept(ImageFile file, DecodeResult result, BadImagePolicy policy,
         List<(DecodeResult, ImageFile)> kept, List<SkippedImage> skipped)
     {

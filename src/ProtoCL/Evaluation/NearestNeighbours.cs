@@ -17,9 +17,12 @@ public static class NearestNeighbours
     /// <summary>The <paramref name="k"/> nearest images of each query, the query itself excluded.</summary>
     /// <param name="features">Features float32 [N, D] (normalised here).</param>
     /// <param name="queries">Dataset indices to search from.</param>
-    /// <param name="k">Neighbours per query; capped at N - 1.</param>
+    /// <param name="k">Neighbours per query; capped at the rows searched (less the query when it is one of them).</param>
     /// <param name="blockSize">Queries compared with all N rows at once.</param>
-    public static NeighbourList[] Find(Tensor features, IReadOnlyList<int> queries, int k, int blockSize = KnnClassifier.DefaultBlockSize)
+    /// <param name="searched">Neighbours come from rows [0, searched) only (default: all N): queries at or past it are
+    /// images from elsewhere, looked up among the first rows.</param>
+    public static NeighbourList[] Find(Tensor features, IReadOnlyList<int> queries, int k, int blockSize = KnnClassifier.DefaultBlockSize,
+        int? searched = null)
     {
         ArgumentNullException.ThrowIfNull(features);
         ArgumentNullException.ThrowIfNull(queries);
@@ -27,11 +30,13 @@ public static class NearestNeighbours
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(blockSize, 1);
         long n = features.shape[0];
+        int rows = searched ?? (int)n;
+        if (rows < 0 || rows > n) throw new ArgumentOutOfRangeException(nameof(searched), searched, $"rows searched outside 0..{n}");
         foreach (var q in queries)
             if (q < 0 || q >= n) throw new ArgumentOutOfRangeException(nameof(queries), q, $"query index outside 0..{n - 1}");
-        int take = (int)Math.Min(k, n - 1);
+        int Take(int query) => Math.Min(k, query < rows ? rows - 1 : rows);
         var result = new NeighbourList[queries.Count];
-        if (take < 1)
+        if (rows == 0 || queries.All(q => Take(q) < 1))
         {
             for (int i = 0; i < queries.Count; i++) result[i] = new NeighbourList(queries[i], [], []);
             return result;
@@ -50,7 +55,7 @@ public static class NearestNeighbours
             var index = tensor(ids);                                                   // [B]
             var sims = all.index_select(0, index).mm(allT).data<float>().ToArray();  // [B, N], row-major
             for (int i = 0; i < length; i++)
-                result[start + i] = TopOfRow(sims.AsSpan(i * (int)n, (int)n), queries[start + i], take);
+                result[start + i] = TopOfRow(sims.AsSpan(i * (int)n, rows), queries[start + i], Take(queries[start + i]));
         }
         return result;
     }
@@ -92,6 +97,7 @@ public static class NearestNeighbours
     /// </summary>
     private static NeighbourList TopOfRow(ReadOnlySpan<float> row, int query, int take)
     {
+        if (take < 1) return new NeighbourList(query, [], []);
         var ids = new int[take];
         var sims = new float[take];
         int filled = 0;

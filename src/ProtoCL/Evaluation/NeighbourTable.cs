@@ -12,15 +12,17 @@ namespace ProtoCL.Evaluation;
 /// </summary>
 public static class NeighbourTable
 {
-    /// <summary>The CSV text.</summary>
-    public static string Format(ImageDataset data, IReadOnlyList<NeighbourList> lists)
+    /// <summary>The CSV text. Queries at or past <paramref name="searched"/> (default: none) are images from outside the
+    /// searched ones (<see cref="NearestNeighbours.Find"/>'s <c>searched</c>): their <c>query</c> index is left empty.</summary>
+    public static string Format(ImageDataset data, IReadOnlyList<NeighbourList> lists, int? searched = null)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(lists);
         var sb = new StringBuilder("query,query_file,query_label,rank,index,file,label,cosine\n");
         foreach (var list in lists)
         {
-            string query = string.Create(CultureInfo.InvariantCulture, $"{list.Query},{CsvFields.File(data, list.Query)},{CsvFields.Label(data, list.Query)}");
+            string index = list.Query < (searched ?? data.Count) ? list.Query.ToString(CultureInfo.InvariantCulture) : "";
+            string query = $"{index},{CsvFields.File(data, list.Query)},{CsvFields.Label(data, list.Query)}";
             for (int r = 0; r < list.Neighbours.Length; r++)
             {
                 int j = list.Neighbours[r];
@@ -31,6 +33,6 @@ public static class NeighbourTable
     }
 
     /// <summary>Writes the CSV atomically (a reader never sees half a file).</summary>
-    public static void Write(string path, ImageDataset data, IReadOnlyList<NeighbourList> lists) =>
-        AtomicFile.WriteAllText(path, Format(data, lists));
+    public static void Write(string path, ImageDataset data, IReadOnlyList<NeighbourList> lists, int? searched = null) =>
+        AtomicFile.WriteAllText(path, Format(data, lists, searched));
 }

@@ -72,7 +72,7 @@ public static class NeighbourGrid
     /// <summary>The query's file name for image folders (shortened to fit), else "image INDEX".</summary>
     internal static string Name(ImageDataset images, int index)
     {
-        if (images.Files is not { } files) return $"image {index}";
+        if (images.Files is not { } files || files[index].Length == 0) return $"image {index}";
         var name = Path.GetFileName(files[index]);
         return name.Length <= CaptionChars ? name : name[..(CaptionChars - 1)] + "…";
     }

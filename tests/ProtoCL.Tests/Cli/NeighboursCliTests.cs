@@ -82,4 +82,29 @@ public class NeighboursCliTests
         Assert.DoesNotContain("   at ", ambiguous.Output);
         Assert.False(File.Exists(csv));
     }
+
+    [Fact]
+    public void Should_FindTheSamePixelsFirst_When_TheQueryIsAnImageFileOutsideTheData()
+    {
+        using var dir = new TempFolder();
+        using var data = ProtoCL.Data.DatasetLoader.LoadEmbedded(200);
+        // Image 7 of the data, written out as a gray PNG: its nearest image in the data must be image 7, at cosine 1.
+        var px = data.Images[7].bytes.ToArray();
+        var file = dir.Write("seven.png", SkiaImages.GrayPng(28, 28, (x, y) => px[y * 28 + x]));
+        var csv = Path.Combine(dir.Path, "n.csv");
+
+        var r = CliProcess.Run(120, "neighbours", "--checkpoint", "raw", "--data", "embedded", "--limit", "200", "--query", file, "-k", "2", "--csv", csv);
+
+        Assert.True(r.Code == 0, r.Output);
+        Assert.Contains($"{file} (not in --data):", r.Output);
+        var rows = File.ReadAllLines(csv);
+        Assert.Equal(3, rows.Length);
+        Assert.StartsWith($",{file},,1,7,,", rows[1]);
+        Assert.EndsWith(",1", rows[1]);
+        Assert.StartsWith($",{file},,2,", rows[2]);
+
+        var missing = CliProcess.Run(120, "neighbours", "--checkpoint", "raw", "--data", "embedded", "--limit", "200", "--query", Path.Combine(dir.Path, "absent.png"));
+        Assert.Equal(2, missing.Code);
+        Assert.Contains("absent.png' an image file (no such file)", missing.Output);
+    }
 }

@@ -59,4 +59,22 @@ public class ImageDatasetTests
 
         Assert.Equal(Expected($"{n},3,{side},{side}", pixels), data.ContentDigest);
     }
+
+    [Fact]
+    public void Should_KeepBothSetsInOrderAndLeaveTheAppendedUnlabelled_When_Appending()
+    {
+        using var first = new ImageDataset(tensor(new byte[] { 1, 2, 3, 4 }).view(2, 1, 1, 2), [1, 0], "first", ["a", "b"]);
+        using var more = new ImageDataset(tensor(new byte[] { 9, 8 }).view(1, 1, 1, 2), null, "more") { Files = ["/q.png"] };
+
+        using var both = first.Append(more);
+
+        Assert.Equal(new byte[] { 1, 2, 3, 4, 9, 8 }, both.Images.data<byte>().ToArray());
+        Assert.Equal([1, 0, ImageDataset.Unlabelled], both.Labels!);
+        Assert.Equal(["", "", "/q.png"], both.Files!);
+        Assert.Equal("first", both.Source);
+        Assert.Equal(["a", "b"], both.ClassNames!);
+        Assert.Equal(new byte[] { 1, 2, 3, 4 }, first.Images.data<byte>().ToArray()); // both stay valid
+        using var wide = new ImageDataset(zeros(1, 1, 1, 3, ScalarType.Byte), null, "wide");
+        Assert.Throws<ArgumentException>(() => first.Append(wide));
+    }
 }

@@ -190,4 +190,43 @@ public class ImageFolderReaderTests
             Assert.Equal(["c"], data.ClassNames!);
         }
     }
+
+    [Fact]
+    public void Should_ReadFilesAtTheDatasetsSizeAndChannels_When_ReadingQueryImagesLikeADataset()
+    {
+        using var dir = new TempFolder();
+        var gray = dir.Write("g.png", SkiaImages.GrayPng(4, 4, (x, y) => (byte)(x * 40 + y)));
+        var red = dir.Write("red.png", SkiaImages.Solid(8, 8, (255, 0, 0)));   // larger than the data: resized, still solid
+        var mixed = dir.Write("mix.png", SkiaImages.Solid(4, 4, (10, 200, 30)));
+        using var grayData = new ImageDataset(TorchSharp.torch.zeros(2, 1, 4, 4, TorchSharp.torch.ScalarType.Byte), null, "gray");
+        using var colourData = new ImageDataset(TorchSharp.torch.zeros(2, 3, 4, 4, TorchSharp.torch.ScalarType.Byte), null, "colour");
+
+        using var asGray = ImageFolderReader.ReadFilesLike([gray, red, mixed], grayData);
+        using var asColour = ImageFolderReader.ReadFilesLike([gray, mixed], colourData);
+
+        Assert.Equal(new long[] { 3, 1, 4, 4 }, asGray.Images.shape);
+        Assert.Equal([gray, red, mixed], asGray.Files!);
+        Assert.Null(asGray.Labels);
+        var expectedGray = Enumerable.Range(0, 16).Select(i => (byte)(i % 4 * 40 + i / 4)).ToArray();
+        Assert.Equal(expectedGray, Pixels(asGray, 0));
+        // Colour to gray as PIL's convert("L"): (19595 R + 38470 G + 7471 B + 32768) >> 16, by hand:
+        // red (255, 0, 0): (4996725 + 32768) >> 16 = 5029493 >> 16 = 76;
+        // (10, 200, 30): (195950 + 7694000 + 224130 + 32768) >> 16 = 8146848 >> 16 = 124.
+        Assert.All(Pixels(asGray, 1), v => Assert.Equal(76, v));
+        Assert.All(Pixels(asGray, 2), v => Assert.Equal(124, v));
+        // Gray into colour data: the plane three times; colour stays colour.
+        Assert.Equal(new long[] { 2, 3, 4, 4 }, asColour.Images.shape);
+        Assert.Equal(expectedGray.Concat(expectedGray).Concat(expectedGray), Pixels(asColour, 0));
+        Assert.Equal(Enumerable.Repeat((byte)10, 16).Concat(Enumerable.Repeat((byte)200, 16)).Concat(Enumerable.Repeat((byte)30, 16)), Pixels(asColour, 1));
+    }
+
+    [Fact]
+    public void Should_NameTheFile_When_AQueryImageCannotBeRead()
+    {
+        using var dir = new TempFolder();
+        var broken = dir.Write("broken.png", [1, 2, 3]);
+        using var like = new ImageDataset(TorchSharp.torch.zeros(1, 1, 4, 4, TorchSharp.torch.ScalarType.Byte), null, "d");
+        var e = Assert.Throws<DataException>(() => ImageFolderReader.ReadFilesLike([broken], like));
+        Assert.StartsWith(broken + ": ", e.Message);
+    }
 }

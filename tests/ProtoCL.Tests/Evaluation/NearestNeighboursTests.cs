@@ -28,6 +28,25 @@ public class NearestNeighboursTests
     }
 
     [Fact]
+    public void Should_SearchOnlyTheFirstRows_When_QueriesComeFromOutsideThem()
+    {
+        // Searched rows 0..3: 0 at 0°, 1 at 40°, 2 at 100°, 3 at 180°. Rows 4 (at 30°) and 5 (at 35°) are outside images.
+        // From 4: 1 (10° away), 0 (30°), 2 (70°), 3 (150°); never 5, though it is the closest (5°).
+        // From 1 (a searched row): 0 (40°) and 2 (60°) with k = 2, never itself nor 4 or 5.
+        using var x = Points((1, 0), (1, 40), (1, 100), (1, 180), (2, 30), (1, 35));
+
+        var lists = NearestNeighbours.Find(x, [4, 1, 5], k: 9, searched: 4);
+
+        Assert.Equal(new[] { 1, 0, 2, 3 }, lists[0].Neighbours);                  // k capped at the 4 searched rows
+        Assert.Equal(Math.Cos(10 * Math.PI / 180), lists[0].Cosine[0], 5);
+        Assert.Equal(new[] { 0, 2, 3 }, lists[1].Neighbours);                     // the 3 other searched rows
+        Assert.Equal(new[] { 1, 0, 2, 3 }, lists[2].Neighbours);
+        Assert.Equal(new[] { 1, 0 }, NearestNeighbours.Find(x, [4], k: 2, searched: 4)[0].Neighbours);
+        Assert.Empty(NearestNeighbours.Find(x, [0, 4], k: 2, searched: 1)[0].Neighbours); // a query that is the only searched row
+        Assert.Equal(new[] { 0 }, NearestNeighbours.Find(x, [0, 4], k: 2, searched: 1)[1].Neighbours);
+    }
+
+    [Fact]
     public void Should_MatchANaiveSort_When_FeaturesAreRandomAndQueriesComeInSmallBlocks()
     {
         var random = new Random(3);

@@ -30,4 +30,15 @@ public class NeighbourTableTests
         Assert.Equal("query,query_file,query_label,rank,index,file,label,cosine\n1,,,1,0,,,1\n",
             NeighbourTable.Format(data, [new NeighbourList(1, [0], [1f])]));
     }
+
+    [Fact]
+    public void Should_LeaveTheQueryIndexEmpty_When_TheQueryComesFromOutsideTheSearchedImages()
+    {
+        using var data = new ImageDataset(zeros(3, 1, 1, 1, ScalarType.Byte), [0, 1, ImageDataset.Unlabelled], "d", ["a", "b"])
+        {
+            Files = ["", "", "/elsewhere/q.png"],
+        };
+        Assert.Equal("query,query_file,query_label,rank,index,file,label,cosine\n,/elsewhere/q.png,,1,1,,b,0.75\n",
+            NeighbourTable.Format(data, [new NeighbourList(2, [1], [0.75f])], searched: 2));
+    }
 }
