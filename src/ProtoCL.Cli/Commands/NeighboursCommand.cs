@@ -84,6 +84,6 @@ public sealed class NeighboursCommand : Command<NeighboursSettings>
         if (i >= searched) return $"{data.Files![i]} (not in --data)";
         var name = data.Files is { } files && files[i].Length > 0 ? $"image {i} ({files[i]})" : $"image {i}";
         if (data.Labels is not { } labels || labels[i] == ImageDataset.Unlabelled) return name;
-        return name + " " + (data.ClassNames is { } names && labels[i] < names.Count ? names[labels[i]] : $"class {labels[i]}");
+        return name + " " + data.ClassName(labels[i]);
     }
 }

@@ -70,6 +70,10 @@ public sealed class ImageDataset : IDisposable
 
     private string? _contentDigest;
 
+    /// <summary>A label in words: its class name when known, else "class N"; "no label" for <see cref="Unlabelled"/>.</summary>
+    public string ClassName(int label) =>
+        label == Unlabelled ? "no label" : ClassNames is { } names && label >= 0 && label < names.Count ? names[label] : $"class {label}";
+
     /// <summary>Number of distinct classes (max label + 1), or 0 without labels.</summary>
     public int ClassCount => Labels is null || Labels.Length == 0 ? 0 : Labels.Max() + 1;
 

@@ -60,7 +60,7 @@ public static class NeighbourGrid
                 frames[1 + j] = labels is null || labels[l.Query] == ImageDataset.Unlabelled || labels[l.Neighbours[j]] == ImageDataset.Unlabelled ? null
                     : labels[l.Neighbours[j]] == labels[l.Query] ? SameLabelFrame : OtherLabelFrame;
             var name = Name(images, l.Query);
-            var caption = labels is null ? new[] { name } : [name, LabelName(images, labels[l.Query])];
+            var caption = labels is null ? new[] { name } : [name, images.ClassName(labels[l.Query])];
             return new ImageGridRow(caption, [l.Query, .. l.Neighbours], frames);
         }).ToList();
         ImageGrid.Write(images, rows, rows.Max(r => r.Samples.Length), pngPath);
@@ -76,7 +76,4 @@ public static class NeighbourGrid
         var name = Path.GetFileName(files[index]);
         return name.Length <= CaptionChars ? name : name[..(CaptionChars - 1)] + "…";
     }
-
-    private static string LabelName(ImageDataset images, int label) =>
-        label == ImageDataset.Unlabelled ? "no label" : images.ClassNames is { } names && label < names.Count ? names[label] : $"class {label}";
 }

@@ -77,4 +77,15 @@ public class ImageDatasetTests
         using var wide = new ImageDataset(zeros(1, 1, 1, 3, ScalarType.Byte), null, "wide");
         Assert.Throws<ArgumentException>(() => first.Append(wide));
     }
+
+    [Fact]
+    public void Should_NameALabelByItsClass_When_TheNamesAreKnown()
+    {
+        using var named = new ImageDataset(zeros(1, 1, 1, 1, ScalarType.Byte), [0], "d", ["cat", "dog"]);
+        using var unnamed = new ImageDataset(zeros(1, 1, 1, 1, ScalarType.Byte), [0], "d");
+        Assert.Equal("dog", named.ClassName(1));
+        Assert.Equal("class 2", named.ClassName(2));
+        Assert.Equal("class 1", unnamed.ClassName(1));
+        Assert.Equal("no label", named.ClassName(ImageDataset.Unlabelled));
+    }
 }
