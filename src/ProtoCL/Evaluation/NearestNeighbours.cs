@@ -36,7 +36,7 @@ public static class NearestNeighbours
             if (q < 0 || q >= n) throw new ArgumentOutOfRangeException(nameof(queries), q, $"query index outside 0..{n - 1}");
         int Take(int query) => Math.Min(k, query < rows ? rows - 1 : rows);
         var result = new NeighbourList[queries.Count];
-        if (rows == 0 || queries.All(q => Take(q) < 1))
+        if (queries.All(q => Take(q) < 1))
         {
             for (int i = 0; i < queries.Count; i++) result[i] = new NeighbourList(queries[i], [], []);
             return result;
@@ -45,7 +45,7 @@ public static class NearestNeighbours
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         var all = FrozenFeatures.L2Normalize(features); // [N, D]
-        var allT = all.t();                              // [D, N]
+        var allT = all.narrow(0, 0, rows).t();           // [D, S]: only the searched rows are candidates
         for (int start = 0; start < queries.Count; start += blockSize)
         {
             using var blockScope = NewDisposeScope();
@@ -53,9 +53,9 @@ public static class NearestNeighbours
             var ids = new long[length];
             for (int i = 0; i < length; i++) ids[i] = queries[start + i];
             var index = tensor(ids);                                                   // [B]
-            var sims = all.index_select(0, index).mm(allT).data<float>().ToArray();  // [B, N], row-major
+            var sims = all.index_select(0, index).mm(allT).data<float>().ToArray();  // [B, S], row-major
             for (int i = 0; i < length; i++)
-                result[start + i] = TopOfRow(sims.AsSpan(i * (int)n, rows), queries[start + i], Take(queries[start + i]));
+                result[start + i] = TopOfRow(sims.AsSpan(i * rows, rows), queries[start + i], Take(queries[start + i]));
         }
         return result;
     }
