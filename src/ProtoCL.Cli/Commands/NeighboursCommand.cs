@@ -55,35 +55,49 @@ public sealed class NeighboursCommand : Command<NeighboursSettings>
             }
         }).ToArray();
         using var extra = outside.Count > 0 ? ImageFolderReader.ReadFilesLike(outside, data) : null;
-        using var combined = extra is null ? null : data.Append(extra);
-        var all = combined ?? data;                                                     // --data's images, then the outside queries
-        using var features = EmbedCommand.Features(s.Checkpoint, s.Kind, all, s.Seed, statistics: data); // [N + Q, d]
-        var lists = NearestNeighbours.Find(features, queries, s.K, searched: data.Count);
+        // Features of --data's images, then of the outside queries: the two image sets are never joined.
+        var features = EmbedCommand.Features(s.Checkpoint, s.Kind, data, s.Seed);                             // [N, d]
+        if (extra is not null)
+        {
+            using var theirs = EmbedCommand.Features(s.Checkpoint, s.Kind, extra, s.Seed, statistics: data); // [Q, d]
+            using var searched = features;
+            features = TorchSharp.torch.cat([searched, theirs], 0);                                         // [N + Q, d]
+        }
+        List<NeighbourList> found;
+        using (features) found = [.. NearestNeighbours.Find(features, queries, s.K, searched: data.Count)];
+        // The few images the lists name, copied out of both sets; the lists renumbered to them.
+        var named = found.SelectMany(l => l.Neighbours.Prepend(l.Query)).Distinct().Order().ToArray();
+        var at = named.Select((index, row) => (index, row)).ToDictionary(p => p.index, p => p.row);
+        using var shown = data.Gather(named, extra);
+        var lists = found.Select(l => new NeighbourList(at[l.Query], [.. l.Neighbours.Select(j => at[j])], l.Cosine)).ToArray();
+        var number = named.Select(i => i < data.Count ? i : -1).ToArray();                                 // -1: not in --data
         foreach (var list in lists)
         {
-            Console.WriteLine($"{Name(all, list.Query, data.Count)}:");
+            Console.WriteLine($"{Name(shown, list.Query, number)}:");
             for (int r = 0; r < list.Neighbours.Length; r++)
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {r + 1,3}. {Name(all, list.Neighbours[r], data.Count)}  cosine {list.Cosine[r]:F4}"));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {r + 1,3}. {Name(shown, list.Neighbours[r], number)}  cosine {list.Cosine[r]:F4}"));
         }
         if (s.Csv is not null)
         {
-            NeighbourTable.Write(s.Csv, all, lists, searched: data.Count);
+            NeighbourTable.Write(s.Csv, shown, lists, number);
             Console.WriteLine($"wrote {s.Csv}");
         }
         if (s.Png is not null)
         {
-            NeighbourGrid.Write(all, lists, s.Png);
+            NeighbourGrid.Write(shown, lists, s.Png, number);
             Console.WriteLine($"wrote {s.Png}");
         }
         return 0;
     }
 
-    /// <summary>"image INDEX", its file for image folders, and its class when labelled; an outside query by its file.</summary>
-    private static string Name(ImageDataset data, int i, int searched)
+    /// <summary>"image INDEX" (its index in --data, <paramref name="number"/>), its file for image folders, and its class
+    /// when labelled; an outside query (number -1) by its file.</summary>
+    private static string Name(ImageDataset shown, int row, int[] number)
     {
-        if (i >= searched) return $"{data.Files![i]} (not in --data)";
-        var name = data.Files is { } files && files[i].Length > 0 ? $"image {i} ({files[i]})" : $"image {i}";
-        if (data.Labels is not { } labels || labels[i] == ImageDataset.Unlabelled) return name;
-        return name + " " + data.ClassName(labels[i]);
+        if (number[row] < 0) return $"{shown.Files![row]} (not in --data)";
+        var index = number[row];
+        var name = shown.Files is { } files && files[row].Length > 0 ? $"image {index} ({files[row]})" : $"image {index}";
+        if (shown.Labels is not { } labels || labels[row] == ImageDataset.Unlabelled) return name;
+        return name + " " + shown.ClassName(labels[row]);
     }
 }

@@ -90,19 +90,33 @@ public sealed class ImageDataset : IDisposable
     }
 
     /// <summary>
-    /// This dataset's images followed by <paramref name="more"/>'s (a copy; both stay valid), with this dataset's source
-    /// and class names. The appended images are unlabelled when this one has labels; files are kept where either has them
-    /// (empty strings for the other's images).
+    /// The images at <paramref name="indices"/>, in that order, as a new dataset holding copies of those images only (both
+    /// sets stay valid): index i &lt; <see cref="Count"/> is this dataset's image i, index Count + j is
+    /// <paramref name="more"/>'s image j. It keeps this dataset's source and class names; <paramref name="more"/>'s images
+    /// are unlabelled when this one has labels, and files are kept where either set has them (empty strings for the other's).
+    /// What a picture or table of a few images from two sets needs, without joining the sets themselves.
     /// </summary>
-    public ImageDataset Append(ImageDataset more)
+    public ImageDataset Gather(IReadOnlyList<int> indices, ImageDataset? more = null)
     {
-        ArgumentNullException.ThrowIfNull(more);
-        if (more.Channels != Channels || more.Height != Height || more.Width != Width)
-            throw new ArgumentException($"cannot append {more.Channels}x{more.Height}x{more.Width} images to {Channels}x{Height}x{Width} ones");
-        var images = torch.cat([Images, more.Images], 0);                   // [N + M, C, H, W]
-        var labels = Labels?.Concat(Enumerable.Repeat(Unlabelled, more.Count)).ToArray();
-        var files = Files is null && more.Files is null ? null
-            : (Files ?? Enumerable.Repeat("", Count)).Concat(more.Files ?? Enumerable.Repeat("", more.Count)).ToArray();
+        ArgumentNullException.ThrowIfNull(indices);
+        if (more is not null && (more.Channels != Channels || more.Height != Height || more.Width != Width))
+            throw new ArgumentException($"cannot gather {more.Channels}x{more.Height}x{more.Width} images with {Channels}x{Height}x{Width} ones");
+        int total = Count + (more?.Count ?? 0);
+        foreach (var i in indices)
+            if (i < 0 || i >= total) throw new ArgumentOutOfRangeException(nameof(indices), i, $"image index outside 0..{total - 1}");
+        var mine = indices.Where(i => i < Count).Select(i => (long)i).ToArray();
+        var theirs = indices.Where(i => i >= Count).Select(i => (long)(i - Count)).ToArray();
+        // Row r of [mine, theirs] comes from the r-th index of its set; put the rows back in the order asked for.
+        var order = new long[indices.Count];
+        int a = 0, b = mine.Length;
+        for (int r = 0; r < indices.Count; r++) order[r] = indices[r] < Count ? a++ : b++;
+        using var scope = torch.NewDisposeScope();
+        var parts = new List<Tensor> { Images.index_select(0, torch.tensor(mine)) };               // [A, C, H, W]
+        if (theirs.Length > 0) parts.Add(more!.Images.index_select(0, torch.tensor(theirs)));     // [B, C, H, W]
+        var images = torch.cat(parts, 0).index_select(0, torch.tensor(order)).MoveToOuterDisposeScope(); // [A + B, C, H, W]
+        var labels = Labels is null ? null : indices.Select(i => i < Count ? Labels[i] : Unlabelled).ToArray();
+        var files = Files is null && more?.Files is null ? null
+            : indices.Select(i => i < Count ? Files?[i] ?? "" : more!.Files?[i - Count] ?? "").ToArray();
         return new ImageDataset(images, labels, Source, ClassNames) { Files = files };
     }
 

@@ -46,7 +46,9 @@ public static class NeighbourGrid
     /// <param name="images">The dataset the lists' indices refer to (its labels colour the frames when present).</param>
     /// <param name="lists">Queries with their neighbours (<see cref="NearestNeighbours.Find"/>).</param>
     /// <param name="pngPath">Output PNG path.</param>
-    public static void Write(ImageDataset images, IReadOnlyList<NeighbourList> lists, string pngPath)
+    /// <param name="index">The index a caption gives each image of <paramref name="images"/> when it has no file (default:
+    /// its own), for images gathered from a larger set (<see cref="ImageDataset.Gather"/>).</param>
+    public static void Write(ImageDataset images, IReadOnlyList<NeighbourList> lists, string pngPath, IReadOnlyList<int>? index = null)
     {
         ArgumentNullException.ThrowIfNull(images);
         ArgumentNullException.ThrowIfNull(lists);
@@ -59,7 +61,7 @@ public static class NeighbourGrid
             for (int j = 0; j < l.Neighbours.Length; j++)
                 frames[1 + j] = labels is null || labels[l.Query] == ImageDataset.Unlabelled || labels[l.Neighbours[j]] == ImageDataset.Unlabelled ? null
                     : labels[l.Neighbours[j]] == labels[l.Query] ? SameLabelFrame : OtherLabelFrame;
-            var name = Name(images, l.Query);
+            var name = Name(images, l.Query, index?[l.Query]);
             var caption = labels is null ? new[] { name } : [name, images.ClassName(labels[l.Query])];
             return new ImageGridRow(caption, [l.Query, .. l.Neighbours], frames);
         }).ToList();
@@ -69,10 +71,11 @@ public static class NeighbourGrid
     /// <summary>Longest caption line that fits the label column at the grid's font size.</summary>
     private const int CaptionChars = 16;
 
-    /// <summary>The query's file name for image folders (shortened to fit), else "image INDEX".</summary>
-    internal static string Name(ImageDataset images, int index)
+    /// <summary>The query's file name for image folders (shortened to fit), else "image INDEX" (<paramref name="number"/>
+    /// when given, else <paramref name="index"/>).</summary>
+    internal static string Name(ImageDataset images, int index, int? number = null)
     {
-        if (images.Files is not { } files || files[index].Length == 0) return $"image {index}";
+        if (images.Files is not { } files || files[index].Length == 0) return $"image {number ?? index}";
         var name = Path.GetFileName(files[index]);
         return name.Length <= CaptionChars ? name : name[..(CaptionChars - 1)] + "…";
     }

@@ -93,15 +93,22 @@ public class NeighboursCliTests
         var file = dir.Write("seven.png", SkiaImages.GrayPng(28, 28, (x, y) => px[y * 28 + x]));
         var csv = Path.Combine(dir.Path, "n.csv");
 
-        var r = CliProcess.Run(120, "neighbours", "--checkpoint", "raw", "--data", "embedded", "--limit", "200", "--query", file, "-k", "2", "--csv", csv);
+        var png = Path.Combine(dir.Path, "n.png");
+
+        var r = CliProcess.Run(120, "neighbours", "--checkpoint", "raw", "--data", "embedded", "--limit", "200", "--query", file, "--query", "150", "-k", "2", "--csv", csv, "--png", png);
 
         Assert.True(r.Code == 0, r.Output);
         Assert.Contains($"{file} (not in --data):", r.Output);
+        Assert.Contains("  1. image 7 ", r.Output);                 // neighbours keep their index in --data
+        Assert.Contains("image 150 ", r.Output);
         var rows = File.ReadAllLines(csv);
-        Assert.Equal(3, rows.Length);
+        Assert.Equal(5, rows.Length);
         Assert.StartsWith($",{file},,1,7,,", rows[1]);
         Assert.EndsWith(",1", rows[1]);
         Assert.StartsWith($",{file},,2,", rows[2]);
+        Assert.StartsWith("150,,", rows[3]);
+        Assert.StartsWith("150,,", rows[4]);
+        using (Reporting.PngAssert.Valid(png)) { }
 
         var missing = CliProcess.Run(120, "neighbours", "--checkpoint", "raw", "--data", "embedded", "--limit", "200", "--query", Path.Combine(dir.Path, "absent.png"));
         Assert.Equal(2, missing.Code);

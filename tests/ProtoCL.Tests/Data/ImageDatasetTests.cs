@@ -61,21 +61,28 @@ public class ImageDatasetTests
     }
 
     [Fact]
-    public void Should_KeepBothSetsInOrderAndLeaveTheAppendedUnlabelled_When_Appending()
+    public void Should_CopyTheImagesAskedForInTheirOrderFromBothSets_When_Gathering()
     {
-        using var first = new ImageDataset(tensor(new byte[] { 1, 2, 3, 4 }).view(2, 1, 1, 2), [1, 0], "first", ["a", "b"]);
-        using var more = new ImageDataset(tensor(new byte[] { 9, 8 }).view(1, 1, 1, 2), null, "more") { Files = ["/q.png"] };
+        // Images are 1x1x2: first = [1 2], [3 4], [5 6]; more = [9 8], [7 7]. Index 3 is more's first image, 4 its second.
+        using var first = new ImageDataset(tensor(new byte[] { 1, 2, 3, 4, 5, 6 }).view(3, 1, 1, 2), [1, 0, 1], "first", ["a", "b"]);
+        using var more = new ImageDataset(tensor(new byte[] { 9, 8, 7, 7 }).view(2, 1, 1, 2), null, "more") { Files = ["/q.png", "/r.png"] };
 
-        using var both = first.Append(more);
+        using var some = first.Gather([4, 0, 3, 2], more);
 
-        Assert.Equal(new byte[] { 1, 2, 3, 4, 9, 8 }, both.Images.data<byte>().ToArray());
-        Assert.Equal([1, 0, ImageDataset.Unlabelled], both.Labels!);
-        Assert.Equal(["", "", "/q.png"], both.Files!);
-        Assert.Equal("first", both.Source);
-        Assert.Equal(["a", "b"], both.ClassNames!);
-        Assert.Equal(new byte[] { 1, 2, 3, 4 }, first.Images.data<byte>().ToArray()); // both stay valid
+        Assert.Equal(new byte[] { 7, 7, 1, 2, 9, 8, 5, 6 }, some.Images.data<byte>().ToArray());
+        Assert.Equal([ImageDataset.Unlabelled, 1, ImageDataset.Unlabelled, 1], some.Labels!);
+        Assert.Equal(["/r.png", "", "/q.png", ""], some.Files!);
+        Assert.Equal("first", some.Source);
+        Assert.Equal(["a", "b"], some.ClassNames!);
+        Assert.Equal(new byte[] { 1, 2, 3, 4, 5, 6 }, first.Images.data<byte>().ToArray()); // both stay valid
+        Assert.Equal(new byte[] { 9, 8, 7, 7 }, more.Images.data<byte>().ToArray());
+
+        using var own = first.Gather([2, 2]);                                                // one set, an image twice
+        Assert.Equal(new byte[] { 5, 6, 5, 6 }, own.Images.data<byte>().ToArray());
+        Assert.Null(own.Files);
+        Assert.Throws<ArgumentOutOfRangeException>(() => first.Gather([3]));                 // no second set: 3 is past the end
         using var wide = new ImageDataset(zeros(1, 1, 1, 3, ScalarType.Byte), null, "wide");
-        Assert.Throws<ArgumentException>(() => first.Append(wide));
+        Assert.Throws<ArgumentException>(() => first.Gather([0], wide));
     }
 
     [Fact]

@@ -32,13 +32,17 @@ public class NeighbourTableTests
     }
 
     [Fact]
-    public void Should_LeaveTheQueryIndexEmpty_When_TheQueryComesFromOutsideTheSearchedImages()
+    public void Should_NumberImagesByTheirSearchedIndexAndLeaveOutsideQueriesEmpty_When_GivenIndices()
     {
+        // Three images gathered from a larger set: searched images 40 and 7, then a query from outside it (-1).
         using var data = new ImageDataset(zeros(3, 1, 1, 1, ScalarType.Byte), [0, 1, ImageDataset.Unlabelled], "d", ["a", "b"])
         {
             Files = ["", "", "/elsewhere/q.png"],
         };
-        Assert.Equal("query,query_file,query_label,rank,index,file,label,cosine\n,/elsewhere/q.png,,1,1,,b,0.75\n",
-            NeighbourTable.Format(data, [new NeighbourList(2, [1], [0.75f])], searched: 2));
+        Assert.Equal("query,query_file,query_label,rank,index,file,label,cosine\n" +
+                     ",/elsewhere/q.png,,1,7,,b,0.75\n" +
+                     "40,,a,1,7,,b,0.5\n",
+            NeighbourTable.Format(data, [new NeighbourList(2, [1], [0.75f]), new NeighbourList(0, [1], [0.5f])], [40, 7, -1]));
+        Assert.Throws<ArgumentException>(() => NeighbourTable.Format(data, [], [40, 7]));
     }
 }

@@ -75,6 +75,8 @@ public class NeighbourGridTests
         Assert.Equal("cat.png", NeighbourGrid.Name(data, 0));
         Assert.Equal("a-very-long-fil…", NeighbourGrid.Name(data, 1));   // 15 characters and an ellipsis fit the label column
         Assert.Equal("image 4", NeighbourGrid.Name(indexed, 4));
+        Assert.Equal("image 40", NeighbourGrid.Name(indexed, 4, number: 40));  // an image gathered from a larger set
+        Assert.Equal("cat.png", NeighbourGrid.Name(data, 0, number: 40));      // a file names itself
     }
 
     [Fact]
