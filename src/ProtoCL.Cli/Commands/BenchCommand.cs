@@ -78,7 +78,7 @@ public sealed class BenchCommand : Command<BenchSettings>
         for (int r = 0; r < s.Repeats; r++)
             runs.Add(KMeansBench.Run(s.Features!, options.Clusters, options.Threads,
                 new Clustering.KMeansOptions { Iterations = options.KMeansIterations, Restarts = options.KMeansRestarts }, options.Temperature));
-        using var shape = IO.Npy.Read(s.Features!);
+        using var shape = IO.Npy.Read(s.Features!);  // [N, D]
         var levels = options.Clusters.Select((k, m) => new
         {
             level = m,

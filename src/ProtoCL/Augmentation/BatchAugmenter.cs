@@ -141,6 +141,7 @@ public sealed class BatchAugmenter
     /// interpolation (as torch's resize, align_corners false), mirrored left-right where flip is set.</summary>
     internal static Tensor ResizedCrop(Tensor x, Tensor boxes, Tensor flip) // x [B, C, H, W], boxes [B, 4], flip [B] bool
     {
+        using var _ = no_grad();
         using var scope = NewDisposeScope();
         long b = x.shape[0];
         double height = x.shape[2], width = x.shape[3];

@@ -35,7 +35,7 @@ public static class KMeansBench
         set_num_threads(threads);
         try
         {
-            using var features = Npy.Read(npyPath);
+            using var features = Npy.Read(npyPath);  // [N, D]
             if (features.dtype != ScalarType.Float32 || features.dim() != 2)
                 throw new ArgumentException($"{npyPath} must hold float32 [N, D]; it holds {features.dtype} [{string.Join(", ", features.shape)}].", nameof(npyPath));
             using var result = EStep.Cluster(features, ks, temperature, options ?? new KMeansOptions());

@@ -85,9 +85,9 @@ public sealed class ClusterResult : IDisposable
         Tensor? centroids = null, phi = null, assignments = null;
         try
         {
-            centroids = Npy.Read(Path.Combine(dir, e.Centroids));
-            phi = Npy.Read(Path.Combine(dir, e.Phi));
-            assignments = Npy.Read(Path.Combine(dir, e.Assignments));
+            centroids = Npy.Read(Path.Combine(dir, e.Centroids));      // [K, D]
+            phi = Npy.Read(Path.Combine(dir, e.Phi));                  // [K]
+            assignments = Npy.Read(Path.Combine(dir, e.Assignments));  // [N]
             if (centroids.dim() != 2 || centroids.shape[0] != e.K || phi.dim() != 1 || phi.shape[0] != e.K
                 || assignments.dim() != 1 || assignments.dtype != ScalarType.Int64)
                 throw new InvalidDataException($"{dir}: the arrays of level {e.Level} do not match K = {e.K} (centroids [K, D], phi [K], int64 assignments [N]).");

@@ -53,7 +53,7 @@ public static class EStep
         using var scope = NewDisposeScope();
         var stage = $"level {m} (K = {k})";
         var clock = Stopwatch.StartNew();
-        using var kmeans = KMeans.Fit(features, k, options, progress is null ? null : (done, total) => progress(stage, done, total));
+        using var kmeans = KMeans.Fit(features, k, options, progress is null ? null : (done, total) => progress(stage, done, total)); // centroids [K, D], assignments [N]
         double kmeansSeconds = clock.Elapsed.TotalSeconds;
 
         clock.Restart();

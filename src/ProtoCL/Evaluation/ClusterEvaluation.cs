@@ -27,7 +27,7 @@ public static class ClusterEvaluation
         int clusters = k ?? labels.Distinct().Count();
         using var scope = NewDisposeScope();
         var normalised = FrozenFeatures.L2Normalize(features); // [N, D]
-        var fit = EvalKMeans.Fit(normalised, clusters, restarts, maxIterations, seed);
+        var fit = EvalKMeans.Fit(normalised, clusters, restarts, maxIterations, seed); // centroids [K, D], assignments int[N]
         fit.Centroids.Dispose();
         return Score(labels, fit.Assignments, clusters, restarts) with { Inertia = fit.Inertia };
     }

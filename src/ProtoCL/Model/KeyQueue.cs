@@ -12,6 +12,7 @@ public sealed class KeyQueue : IDisposable
     public KeyQueue(int dim, int size, Generator generator)
     {
         if (size < 1) throw new ArgumentOutOfRangeException(nameof(size), "queue size must be at least 1");
+        using var _ = no_grad();
         using var scope = NewDisposeScope();
         Keys = nn.functional.normalize(randn(dim, size, generator: generator), dim: 0).MoveToOuterDisposeScope(); // [D, r]
     }

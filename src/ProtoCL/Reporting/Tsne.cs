@@ -38,6 +38,7 @@ internal static class Tsne
     /// <summary>Symmetric joint probabilities P = (P_cond + P_condᵀ) / 2N [N, N] (float64, sum 1, entries ≥ 1e-12).</summary>
     public static Tensor JointProbabilities(Tensor x, double perplexity)
     {
+        using var _ = no_grad();
         using var scope = NewDisposeScope();
         long n = x.shape[0];
         var conditional = ConditionalProbabilities(x, perplexity);               // [N, N], rows sum to 1
@@ -51,6 +52,7 @@ internal static class Tsne
     /// </summary>
     public static Tensor ConditionalProbabilities(Tensor x, double perplexity)
     {
+        using var _ = no_grad();
         using var scope = NewDisposeScope();
         long n = x.shape[0];
         var xc = x - x.mean([0], keepdim: true);                                  // [N, D]

@@ -145,7 +145,7 @@ public static class Table1Reproduction
         var features = Path.Combine(o.RunsDir, "pcl-test-features.npy");
         if (File.Exists(features) && test.Labels is not null)
         {
-            using var f = Npy.Read(features);
+            using var f = Npy.Read(features);  // [N, D]
             EmbeddingMap.WritePng(EmbeddingMap.Pca2D(f), test.Labels, test.ClassNames, "PCL test features, PCA", Path.Combine(o.OutDir, "pca-pcl.png"));
         }
         var pclRun = new RunDirectory(Path.Combine(o.RunsDir, "pcl"));
