@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
-"""MoCo at 16 epochs (OUT/moco-e16-{lowshot,cluster}-seed<s>.json, s = 0..4) against the Table 1 run's raw pixels and
-8-epoch MoCo (TABLE/evals/<m>-*.json for the table's seed 0, TABLE/draws/ and TABLE/cluster-seeds/ for seeds 1-4):
-low-shot accuracy over the same 25 draws, paired, and AMI per k-means seed.
-Usage: bench/moco-budget.py OUT TABLE   (Debian's python3)"""
+"""MoCo at another budget (OUT/NAME-{lowshot,cluster}-seed<s>.json, s = 0..4) against the Table 1 run's raw pixels and
+MoCo (8 epochs, width 16; TABLE/evals/<m>-*.json for the table's seed 0, TABLE/draws/ and TABLE/cluster-seeds/ for
+seeds 1-4): low-shot accuracy over the same 25 draws, paired, and AMI per k-means seed.
+Usage: bench/moco-budget.py OUT TABLE [NAME EPOCHS WIDTH]   (default moco-e16 16 16; Debian's python3)"""
 import json, os, statistics, sys
 
 from lowshot_pairs import KS, paired
 
 out, table = sys.argv[1], sys.argv[2]
+name, epochs, width = (sys.argv[3:6] + ["moco-e16", "16", "16"][len(sys.argv[3:6]):])
 
 
 def table_file(m, protocol, seed):
@@ -18,12 +19,12 @@ def table_file(m, protocol, seed):
 
 
 def files(m, protocol):
-    if m == "moco-e16":
-        return [os.path.join(out, f"moco-e16-{protocol}-seed{s}.json") for s in range(5)]
+    if m == name:
+        return [os.path.join(out, f"{name}-{protocol}-seed{s}.json") for s in range(5)]
     return [table_file(m, protocol, s) for s in range(5)]
 
 
-rows = ["raw", "moco", "moco-e16"]
+rows = ["raw", "moco", name]
 acc = {}
 for m in rows:
     acc[m] = {k: [] for k in KS}
@@ -34,7 +35,7 @@ for m in rows:
         for k in KS:
             acc[m][k].extend(d["results"][k]["accuracies"])
 n = len(acc["raw"]["1"])
-print(f"# MoCo at 16 epochs against raw pixels and the table's 8-epoch MoCo\n")
+print(f"# MoCo at {epochs} epochs, width {width} ({name}) against raw pixels and the table's MoCo (8 epochs, width 16)\n")
 print(f"Low-shot accuracy (%), mean over {n} draws (draw seeds 0-4, 5 draws each; the same labelled images for every row):\n")
 print("| row | " + " | ".join(f"k={k}" for k in KS) + " |")
 print("|---|" + "---|" * len(KS))
@@ -43,14 +44,14 @@ for m in rows:
 print("\nPaired differences (points, first minus second over the same draws), mean ± standard error, draws won by the first:\n")
 print("| pair | " + " | ".join(f"k={k}" for k in KS) + " |")
 print("|---|" + "---|" * len(KS))
-for a, b in [("moco-e16", "raw"), ("moco-e16", "moco"), ("moco", "raw")]:
+for a, b in [(name, "raw"), (name, "moco"), ("moco", "raw")]:
     cells = []
     for k in KS:
         diffs, mean, se, won = paired(acc[a][k], acc[b][k])
         cells.append(f"{mean:+.1f} ± {se:.1f} ({won}/{len(diffs)})")
     print(f"| {a} - {b} | " + " | ".join(cells) + " |")
 first = {m: json.load(open(files(m, "lowshot")[0]))["results"]["1"]["accuracy_mean"] for m in rows}
-print(f"\nIn the table's own 5 draws (seed 0), k = 1: raw {100 * first['raw']:.1f}, moco {100 * first['moco']:.1f}, moco-e16 {100 * first['moco-e16']:.1f}.")
+print(f"\nIn the table's own 5 draws (seed 0), k = 1: raw {100 * first['raw']:.1f}, moco {100 * first['moco']:.1f}, {name} {100 * first[name]:.1f}.")
 print("\nClustering AMI (k-means with K = 10 on the test features) per k-means seed:\n")
 print("| row | seed 0 | seed 1 | seed 2 | seed 3 | seed 4 | mean |")
 print("|---|---|---|---|---|---|---|")
