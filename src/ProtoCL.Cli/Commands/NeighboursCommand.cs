@@ -56,15 +56,11 @@ public sealed class NeighboursCommand : Command<NeighboursSettings>
         }).ToArray();
         using var extra = outside.Count > 0 ? ImageFolderReader.ReadFilesLike(outside, data) : null;
         // Features of --data's images, then of the outside queries: the two image sets are never joined.
-        var features = EmbedCommand.Features(s.Checkpoint, s.Kind, data, s.Seed);                             // [N, d]
-        if (extra is not null)
-        {
-            using var theirs = EmbedCommand.Features(s.Checkpoint, s.Kind, extra, s.Seed, statistics: data); // [Q, d]
-            using var searched = features;
-            features = TorchSharp.torch.cat([searched, theirs], 0);                                         // [N + Q, d]
-        }
-        List<NeighbourList> found;
-        using (features) found = [.. NearestNeighbours.Find(features, queries, s.K, searched: data.Count)];
+        NeighbourList[] found;
+        using (var mine = EmbedCommand.Features(s.Checkpoint, s.Kind, data, s.Seed))                                   // [N, d]
+        using (var theirs = extra is null ? null : EmbedCommand.Features(s.Checkpoint, s.Kind, extra, s.Seed, statistics: data)) // [Q, d]
+        using (var features = theirs is null ? mine.alias() : TorchSharp.torch.cat([mine, theirs], 0))                // [N + Q, d]
+            found = NearestNeighbours.Find(features, queries, s.K, searched: data.Count);
         // The few images the lists name, copied out of both sets; the lists renumbered to them.
         var named = found.SelectMany(l => l.Neighbours.Prepend(l.Query)).Distinct().Order().ToArray();
         var at = named.Select((index, row) => (index, row)).ToDictionary(p => p.index, p => p.row);
