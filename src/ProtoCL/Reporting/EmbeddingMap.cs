@@ -50,6 +50,8 @@ public static class EmbeddingMap
     /// learning rate max(N / 12 / 4, 50), adaptive gains (+0.2 / ×0.8, floor 0.01). Memory and time per iteration are
     /// O(N²); when N exceeds <paramref name="maxPoints"/>, a seeded random subset of that size is embedded.
     /// The perplexity is capped at (N − 1) / 3 for small N. Deterministic for a given seed and input.
+    /// The default of 2,000 points is ProtoCL's choice (exact t-SNE keeps several N x N float64 matrices, 32 MB each at
+    /// 2,000 points); perplexity 30 is scikit-learn's and van der Maaten's default.
     /// </summary>
     public static TsneEmbedding Tsne2D(Tensor features, int seed, int maxPoints = 2000, double perplexity = 30)
     {

@@ -19,10 +19,12 @@ public sealed record RunReportOptions
     /// <summary>JSON files written by <c>protocl eval</c> to show as tables (and low-shot ones as a plot).</summary>
     public IReadOnlyList<string> Evaluations { get; init; } = [];
 
-    /// <summary>Nearest images shown per query image.</summary>
+    /// <summary>Nearest images shown per query image (a display choice of ProtoCL's, not the paper's: the query and 8
+    /// neighbours make a row of nine cells that stays readable at the page's width).</summary>
     public int Neighbours { get; init; } = 8;
 
-    /// <summary>Query rows of the nearest-neighbour picture (one per class when the images have labels).</summary>
+    /// <summary>Query rows of the nearest-neighbour picture (one per class when the images have labels; 10 covers every
+    /// class of Fashion-MNIST and CIFAR-10; an image folder with more classes shows its first 10).</summary>
     public int NeighbourQueries { get; init; } = 10;
 }
 
