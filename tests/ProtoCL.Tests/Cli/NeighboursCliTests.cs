@@ -110,6 +110,14 @@ public class NeighboursCliTests
         Assert.StartsWith("150,,", rows[4]);
         using (Reporting.PngAssert.Valid(png)) { }
 
+        // A random encoder, built once for --data and once for the outside file from the same seed: the same weights,
+        // so the same pixels again give image 7 first at cosine 1.
+        var random = CliProcess.Run(120, "neighbours", "--checkpoint", "random", "--seed", "3", "--data", "embedded", "--limit", "200", "--query", file, "-k", "1", "--csv", csv, "--force");
+        Assert.True(random.Code == 0, random.Output);
+        var first = File.ReadAllLines(csv)[1].Split(',');
+        Assert.Equal("7", first[4]);
+        Assert.Equal(1.0, double.Parse(first[7], CultureInfo.InvariantCulture), 5);
+
         var missing = CliProcess.Run(120, "neighbours", "--checkpoint", "raw", "--data", "embedded", "--limit", "200", "--query", Path.Combine(dir.Path, "absent.png"));
         Assert.Equal(2, missing.Code);
         Assert.Contains("absent.png' an image file (no such file)", missing.Output);
