@@ -10,7 +10,7 @@ namespace ProtoCL.Cli.Commands;
 public sealed class NeighboursSettings : DataSettings
 {
     [CommandOption("--checkpoint <DIR>")] [Description("Run folder (or raw / random).")] public string Checkpoint { get; set; } = "";
-    [CommandOption("--query <IMAGE>")] [Description("An image of --data (its index, or for image folders its path or file name), or any other image file, looked up among --data's images. Repeat for several.")] public string[] Queries { get; set; } = [];
+    [CommandOption("--query <IMAGE>")] [Description("An image of --data (its index, or for image folders its path or file name), any other image file, or a folder (every image in it), looked up among --data's images. Repeat for several.")] public string[] Queries { get; set; } = [];
     [CommandOption("-k|--neighbours <N>")] [Description("Nearest images per query (default 8).")] public int K { get; set; } = 8;
     [CommandOption("--kind <KIND>")] [Description("backbone (default: the features the evaluations read) or embedding (the head's L2-normalised output).")] public string Kind { get; set; } = "backbone";
     [CommandOption("--csv <FILE>")] [Description("Also write every neighbour as CSV: query, query_file, query_label, rank, index, file, label, cosine.")] public string? Csv { get; set; }
@@ -36,9 +36,11 @@ public sealed class NeighboursCommand : Command<NeighboursSettings>
         foreach (var file in new[] { s.Csv, s.Png })
             if (file is not null && File.Exists(file) && !s.Force) throw new UserError($"{file} exists; pass --force to replace it");
         using var data = DataSettings.Load(s.Data, s.LoadOptions);
-        // Before the features, so a wrong name fails at once: images of --data by index or name, other files read as --data's are.
+        // Before the features, so a wrong name fails at once: images of --data by index or name, other files read as
+        // --data's are, and a folder stands for every image in it (each one of --data's where it is one).
         var outside = new List<string>();
-        var queries = s.Queries.Select(q =>
+        var queries = new List<int>();
+        int Locate(string q)
         {
             try
             {
@@ -49,11 +51,25 @@ public sealed class NeighboursCommand : Command<NeighboursSettings>
                 outside.Add(q);
                 return data.Count + outside.Count - 1;
             }
+        }
+        foreach (var q in s.Queries)
+        {
+            try
+            {
+                queries.Add(Locate(q));
+            }
+            catch (ArgumentException) when (Directory.Exists(q))
+            {
+                var files = ImageQuery.ImagesIn(q);
+                if (files.Count == 0)
+                    throw new UserError($"the folder '{q}' holds no images ({string.Join(", ", ImageQuery.Extensions)})");
+                queries.AddRange(files.Select(Locate));
+            }
             catch (ArgumentException e) when (!int.TryParse(q, out _))
             {
-                throw new UserError($"{e.Message}; nor is '{q}' an image file (no such file)");
+                throw new UserError($"{e.Message}; nor is '{q}' an image file or a folder (no such file)");
             }
-        }).ToArray();
+        }
         using var extra = outside.Count > 0 ? ImageFolderReader.ReadFilesLike(outside, data) : null;
         // Features of --data's images, then of the outside queries: the two image sets are never joined.
         NeighbourList[] found;

@@ -36,6 +36,18 @@ public static class ImageQuery
         throw new ArgumentException($"no image of {data.Source} is '{query}' (its {data.Count:N0} images were read from folders; give an index, a path, or a file name)");
     }
 
+    /// <summary>The image files in <paramref name="folder"/> and its subfolders, in the order an image folder is read
+    /// (files at the top, then each subfolder by name); empty when there are none. Throws <see cref="DataException"/>
+    /// when a folder cannot be listed.</summary>
+    public static IReadOnlyList<string> ImagesIn(string folder)
+    {
+        ArgumentNullException.ThrowIfNull(folder);
+        return ImageFolderScanner.Scan(folder).Files.Select(f => f.Path).ToArray();
+    }
+
+    /// <summary>File name endings taken for images (case-insensitive), as for image folders.</summary>
+    public static IReadOnlyList<string> Extensions => ImageFolderScanner.Extensions;
+
     private static List<int> Matches(IReadOnlyList<string> files, Func<string, bool> match)
     {
         var found = new List<int>();

@@ -74,6 +74,14 @@ public class NeighboursCliTests
         Assert.StartsWith($"2,{F("light", "a.png")},light,1,3,{F("light", "b.png")},light,", rows[1]);
         Assert.StartsWith($"1,{F("dark", "c.png")},dark,1,0,{F("dark", "a.png")},dark,", rows[2]);
 
+        // A folder stands for every image in it: here a class folder of --data, so its images are --data's 2 and 3.
+        var folder = CliProcess.Run(120, "neighbours", "--checkpoint", "raw", "--data", images, "--query", Path.Combine(images, "light"), "-k", "1", "--csv", csv, "--force");
+        Assert.True(folder.Code == 0, folder.Output);
+        var byFolder = File.ReadAllLines(csv);
+        Assert.Equal(3, byFolder.Length);
+        Assert.StartsWith($"2,{F("light", "a.png")},light,1,3,", byFolder[1]);
+        Assert.StartsWith($"3,{F("light", "b.png")},light,1,2,", byFolder[2]);
+
         // a.png is in both classes: the command names both and writes nothing.
         File.Delete(csv);
         var ambiguous = CliProcess.Run(120, "neighbours", "--checkpoint", "raw", "--data", images, "--query", "a.png", "--csv", csv);
@@ -118,8 +126,27 @@ public class NeighboursCliTests
         Assert.Equal("7", first[4]);
         Assert.Equal(1.0, double.Parse(first[7], CultureInfo.InvariantCulture), 5);
 
+        // A folder of outside images: each is a query of its own, in the folder's order (files by name).
+        var outsideFolder = Path.Combine(dir.Path, "new");
+        dir.Write("new/b-seven.png", SkiaImages.GrayPng(28, 28, (x, y) => px[y * 28 + x]));
+        var twelve = data.Images[12].bytes.ToArray();
+        dir.Write("new/a-twelve.png", SkiaImages.GrayPng(28, 28, (x, y) => twelve[y * 28 + x]));
+        dir.Write("new/notes.txt", "not an image"u8.ToArray());
+        var folder = CliProcess.Run(120, "neighbours", "--checkpoint", "raw", "--data", "embedded", "--limit", "200", "--query", outsideFolder, "-k", "1", "--csv", csv, "--force");
+        Assert.True(folder.Code == 0, folder.Output);
+        var byFolder = File.ReadAllLines(csv);
+        Assert.Equal(3, byFolder.Length);
+        Assert.StartsWith($",{Path.Combine(outsideFolder, "a-twelve.png")},,1,12,", byFolder[1]);
+        Assert.StartsWith($",{Path.Combine(outsideFolder, "b-seven.png")},,1,7,", byFolder[2]);
+
+        var empty = Path.Combine(dir.Path, "empty");
+        Directory.CreateDirectory(empty);
+        var none = CliProcess.Run(120, "neighbours", "--checkpoint", "raw", "--data", "embedded", "--limit", "200", "--query", empty);
+        Assert.Equal(2, none.Code);
+        Assert.Contains($"the folder '{empty}' holds no images", none.Output);
+
         var missing = CliProcess.Run(120, "neighbours", "--checkpoint", "raw", "--data", "embedded", "--limit", "200", "--query", Path.Combine(dir.Path, "absent.png"));
         Assert.Equal(2, missing.Code);
-        Assert.Contains("absent.png' an image file (no such file)", missing.Output);
+        Assert.Contains("absent.png' an image file or a folder (no such file)", missing.Output);
     }
 }

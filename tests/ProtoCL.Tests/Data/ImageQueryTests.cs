@@ -45,4 +45,19 @@ public class ImageQueryTests
         Assert.Contains("has no files", Assert.Throws<ArgumentException>(() => ImageQuery.Resolve(data, "x.png")).Message);
         Assert.Contains("has no files", Assert.Throws<ArgumentException>(() => ImageQuery.Resolve(data, "-1")).Message);
     }
+
+    [Fact]
+    public void Should_ListEveryImageFileTopFilesFirstThenSubfoldersByName_When_AskedForAFolder()
+    {
+        using var dir = new TempFolder();
+        foreach (var f in new[] { "z/b.PNG", "z/a.jpg", "top.webp", "a/deep/x.bmp", "notes.txt", "a/readme.md" })
+            dir.Write(f, [0]);
+
+        var files = ImageQuery.ImagesIn(dir.Path);
+
+        string P(string f) => Path.Combine(dir.Path, f);
+        Assert.Equal([P("top.webp"), P("a/deep/x.bmp"), P("z/a.jpg"), P("z/b.PNG")], files);
+        Directory.CreateDirectory(P("empty"));
+        Assert.Empty(ImageQuery.ImagesIn(P("empty")));
+    }
 }
