@@ -3,10 +3,17 @@ using ProtoCL.Cli.Commands;
 using Spectre.Console.Cli;
 
 ProtoCL.Cli.Terminal.ThreadingEnvironment.PreferPassiveWaiting();
+if (args is ["--version" or "-v"])
+{
+    // Printed here, as one plain line: Spectre.Console would wrap it at a redirected console's 80 columns.
+    Console.WriteLine(VersionText.Text);
+    return 0;
+}
 var app = new CommandApp();
 app.Configure(config =>
 {
     config.SetApplicationName("protocl");
+    config.SetApplicationVersion(VersionText.Text); // lists -v, --version in the help
     config.PropagateExceptions();
     config.AddCommand<TrainCommand>("train").WithDescription("Train an encoder with PCL (or MoCo, SimCLR, PCL-SimCLR) on a dataset.");
     config.AddCommand<BenchCommand>("bench").WithDescription("Measure training, E-step and augmentation speed, FLOPs and memory.");
