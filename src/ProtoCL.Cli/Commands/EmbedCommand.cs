@@ -30,7 +30,7 @@ public sealed class EmbedCommand : Command<EmbedSettings>
     public override int Execute(CommandContext context, EmbedSettings s, CancellationToken cancellationToken)
     {
         if (File.Exists(s.Out) && !s.Force) throw new UserError($"{s.Out} exists; pass --force to replace it");
-        using var data = DataSettings.Load(s.Data, s.LoadOptions);
+        using var data = DataSettings.LoadFor(s.Checkpoint, s.Data, s.LoadOptions);
         using var features = Features(s.Checkpoint, s.Kind, data, s.Seed); // [N, d]
         Npy.Write(s.Out, features);
         Console.WriteLine($"wrote {s.Out}: {features.shape[0]} x {features.shape[1]} float32");

@@ -16,6 +16,7 @@ public class EvalSettings : CommandSettings
     [CommandOption("--json <FILE>")] [Description("Write the result here.")] public string? Json { get; set; }
     [CommandOption("--seed <N>")] [Description("Seed of draws, k-means and initialisations.")] public int Seed { get; set; }
     [CommandOption("--limit <N>")] [Description("Use only the first N training images.")] public int? Limit { get; set; }
+    [CommandOption("--image-size <S>")] [Description(DataSettings.ImageSizeHelp)] public int? ImageSize { get; set; }
     [CommandOption("-k|--neighbors <N>")] [Description("kNN neighbours (default 200).")] public int K { get; set; } = 200;
     [CommandOption("--temperature <T>")] [Description("kNN temperature (default 0.07).")] public double Temperature { get; set; } = 0.07;
 
@@ -25,6 +26,7 @@ public class EvalSettings : CommandSettings
         if (K < 1) return Spectre.Console.ValidationResult.Error($"--neighbors must be at least 1 (got {K})");
         if (!(Temperature > 0)) return Spectre.Console.ValidationResult.Error($"--temperature must be positive (got {Temperature})");
         if (Limit is < 1) return Spectre.Console.ValidationResult.Error($"--limit must be at least 1 (got {Limit})");
+        if (DataSettings.ImageSizeError(ImageSize) is string error) return Spectre.Console.ValidationResult.Error(error);
         return base.Validate();
     }
 }
@@ -34,8 +36,8 @@ public abstract class EvalCommand(Protocol protocol) : Command<EvalSettings>
 {
     public override int Execute(CommandContext context, EvalSettings s, CancellationToken cancellationToken)
     {
-        using var train = DataSettings.Load(s.TrainData ?? Data.DatasetLoader.FashionMnistTrainPath, new Data.DataLoadOptions { Limit = s.Limit });
-        using var test = DataSettings.Load(s.TestData ?? Data.DatasetLoader.FashionMnistTestPath, new Data.DataLoadOptions());
+        using var train = DataSettings.LoadFor(s.Checkpoint, s.TrainData ?? Data.DatasetLoader.FashionMnistTrainPath, new Data.DataLoadOptions { Limit = s.Limit, ImageSize = s.ImageSize });
+        using var test = DataSettings.LoadFor(s.Checkpoint, s.TestData ?? Data.DatasetLoader.FashionMnistTestPath, new Data.DataLoadOptions { ImageSize = s.ImageSize });
         var settings = new EvaluationSettings { Seed = s.Seed, KnnK = s.K, KnnTemperature = s.Temperature };
         var json = ConsoleProgress.Run(o => EvaluationRunner.Run(protocol, s.Checkpoint, train, test, settings, (stage, d, t) => o.Progress(stage, d, t)));
         var text = json.ToJsonString(JsonDefaults.Indented);
@@ -89,8 +91,8 @@ public sealed class EvalAllCommand : Command<EvalAllSettings>
 
     public override int Execute(CommandContext context, EvalAllSettings s, CancellationToken cancellationToken)
     {
-        using var train = DataSettings.Load(s.TrainData ?? Data.DatasetLoader.FashionMnistTrainPath, new Data.DataLoadOptions { Limit = s.Limit });
-        using var test = DataSettings.Load(s.TestData ?? Data.DatasetLoader.FashionMnistTestPath, new Data.DataLoadOptions());
+        using var train = DataSettings.LoadFor(s.Checkpoint, s.TrainData ?? Data.DatasetLoader.FashionMnistTrainPath, new Data.DataLoadOptions { Limit = s.Limit, ImageSize = s.ImageSize });
+        using var test = DataSettings.LoadFor(s.Checkpoint, s.TestData ?? Data.DatasetLoader.FashionMnistTestPath, new Data.DataLoadOptions { ImageSize = s.ImageSize });
         if (s.JsonDir is not null) Directory.CreateDirectory(s.JsonDir);
         var settings = new EvaluationSettings { Seed = s.Seed, KnnK = s.K, KnnTemperature = s.Temperature };
         ConsoleProgress.Run(o => EvaluationRunner.RunAll(Protocols, s.Checkpoint, train, test, settings, (stage, d, t) => o.Progress(stage, d, t), (protocol, json) =>

@@ -35,7 +35,7 @@ public sealed class NeighboursCommand : Command<NeighboursSettings>
     {
         foreach (var file in new[] { s.Csv, s.Png })
             if (file is not null && File.Exists(file) && !s.Force) throw new UserError($"{file} exists; pass --force to replace it");
-        using var data = DataSettings.Load(s.Data, s.LoadOptions);
+        using var data = DataSettings.LoadFor(s.Checkpoint, s.Data, s.LoadOptions);
         // Before the features, so a wrong name fails at once: images of --data by index or name, other files read as
         // --data's are, and a folder stands for every image in it (each one of --data's where it is one).
         var outside = new List<string>();

@@ -9,6 +9,7 @@ public sealed class ReportSettings : CommandSettings
 {
     [CommandOption("--run <DIR>")] [Description("Run folder to report on.")] public string Run { get; set; } = "";
     [CommandOption("--data <PATH>")] [Description("Labelled images for the embedding map and the nearest-neighbour picture (default: the embedded test split; the first 5,000 images are used).")] public string? Data { get; set; }
+    [CommandOption("--image-size <S>")] [Description(DataSettings.ImageSizeHelp)] public int? ImageSize { get; set; }
     [CommandOption("--eval <FILE>")] [Description("A JSON written by 'protocl eval' to show (repeat for several; low-shot ones are also plotted).")] public string[] Eval { get; set; } = [];
     [CommandOption("--neighbours <N>")] [Description("Nearest images shown per query image (default 8).")] public int Neighbours { get; set; } = 8;
     [CommandOption("--tsne")] [Description("Also draw a t-SNE map (2,000 points; slower).")] public bool Tsne { get; set; }
@@ -17,6 +18,7 @@ public sealed class ReportSettings : CommandSettings
     public override Spectre.Console.ValidationResult Validate()
     {
         if (Run.Length == 0) return Spectre.Console.ValidationResult.Error("--run DIR is required");
+        if (DataSettings.ImageSizeError(ImageSize) is string error) return Spectre.Console.ValidationResult.Error(error);
         if (Neighbours < 1) return Spectre.Console.ValidationResult.Error($"--neighbours must be at least 1 (got {Neighbours})");
         return base.Validate();
     }
@@ -30,7 +32,7 @@ public sealed class ReportCommand : Command<ReportSettings>
 
     public override int Execute(CommandContext context, ReportSettings s, CancellationToken cancellationToken)
     {
-        using var data = DataSettings.Load(s.Data, new DataLoadOptions { Limit = MapImages });
+        using var data = DataSettings.LoadFor(s.Run, s.Data, new DataLoadOptions { Limit = MapImages, ImageSize = s.ImageSize });
         var options = new RunReportOptions { Tsne = s.Tsne, Seed = s.Seed, Evaluations = s.Eval, Neighbours = s.Neighbours };
         var index = RunReport.Write(s.Run, data, options, line => Console.Error.WriteLine(line));
         Console.WriteLine($"wrote {index}");

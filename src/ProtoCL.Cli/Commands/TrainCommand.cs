@@ -11,6 +11,9 @@ namespace ProtoCL.Cli.Commands;
 /// <summary><c>protocl train</c>: validates everything, loads the data, then trains (or resumes) a run.</summary>
 public sealed class TrainCommand : Command<TrainSettings>
 {
+    /// <summary>A side above which training at the images' own size earns a note suggesting --image-size (ImageNet's 224 passes).</summary>
+    public const int LargeImageSide = 256;
+
     public override int Execute(CommandContext context, TrainSettings settings, CancellationToken cancellationToken)
     {
         var run = new RunDirectory(settings.Out ?? Path.Combine("runs", DateTime.Now.ToString("yyyyMMdd-HHmmss")));
@@ -32,7 +35,7 @@ public sealed class TrainCommand : Command<TrainSettings>
         }
 
         var dataPath = settings.Data ?? (saved is null ? null : DatasetLoader.PathOf(saved.Data));
-        using var data = DataSettings.Load(dataPath, settings.LoadOptions with { Limit = options.Limit });
+        using var data = DataSettings.Load(dataPath, settings.LoadOptions with { Limit = options.Limit, ImageSize = options.LoadSize });
         TrainingOptionsValidator.ThrowIfInvalid(options with { Encoder = options.Encoder with { InChannels = data.Channels, ImageSize = Math.Max(data.Height, data.Width) } }, data.Count);
 
         if (settings.Force && run.HasRunFiles) Clear(run);
@@ -43,6 +46,8 @@ public sealed class TrainCommand : Command<TrainSettings>
         try
         {
             Console.WriteLine($"training {options.Method.ToString().ToLowerInvariant()} on {data.Count} images ({data.Channels}x{data.Height}x{data.Width}) from {data.Source} into {run.Path}");
+            if (options.LoadSize is null && Math.Max(data.Height, data.Width) > LargeImageSide)
+                Console.Error.WriteLine($"note: training at {data.Width}x{data.Height}, the size of the first image; --image-size (e.g. 64 or 224) trains on smaller copies, many times faster");
             ConsoleProgress.Run(observer =>
             {
                 using var trainer = new Trainer(options, data, run, settings.Resume, observer);

@@ -16,6 +16,10 @@ public sealed class TrainSettings : BudgetSettings
     [Description("fail (default: stop and name the file) or skip (count and warn).")]
     public string OnBadImage { get; set; } = "fail";
 
+    [CommandOption("--image-size <S>")]
+    [Description("Image folders: load each image as its centred square resized to S x S (e.g. 64 or 224 for photos; default: the first image's size). Recorded in the run, so later commands read folders the same way.")]
+    public int? ImageSize { get; set; }
+
     [CommandOption("--out <DIR>")]
     [Description("Run folder: config.json, metrics.jsonl, checkpoint.pcl, clusters/. Default: runs/<time>.")]
     public string? Out { get; set; }
@@ -32,17 +36,18 @@ public sealed class TrainSettings : BudgetSettings
     {
         if (Resume && Force) return Spectre.Console.ValidationResult.Error("--resume and --force exclude each other");
         if (Resume && Out is null) return Spectre.Console.ValidationResult.Error("--resume needs --out DIR (the run to continue)");
-        if (DataSettings.PolicyError(OnBadImage) is string error) return Spectre.Console.ValidationResult.Error(error);
+        if ((DataSettings.ImageSizeError(ImageSize) ?? DataSettings.PolicyError(OnBadImage)) is string error) return Spectre.Console.ValidationResult.Error(error);
         return base.Validate();
     }
 
-    /// <summary>How the training images are read, but for the limit: that comes from the options (<see cref="Apply"/>, or a resumed run's config).</summary>
+    /// <summary>How the training images are read, but for the limit and the size: those come from the options (<see cref="Apply"/>, or a resumed run's config).</summary>
     public DataLoadOptions LoadOptions => new() { BadImagePolicy = DataSettings.Policy(OnBadImage) };
 
     /// <summary>Applies the method and the budget flags that were given on top of <paramref name="baseline"/>.</summary>
     public override TrainingOptions Apply(TrainingOptions baseline)
     {
         var o = base.Apply(baseline);
+        if (ImageSize is int side) o = o with { LoadSize = side };
         return Method is null ? o : o with { Method = ParseMethod(Method) };
     }
 }

@@ -15,8 +15,18 @@ public sealed record DataLoadOptions
     /// <summary>What an image-folder read does with undecodable files (IDX and CIFAR files are all-or-nothing).</summary>
     public BadImagePolicy BadImagePolicy { get; init; } = BadImagePolicy.Fail;
 
-    /// <summary>Resize every folder image to ImageSize x ImageSize; null keeps the first readable image's width x height.</summary>
+    /// <summary>
+    /// Bring every folder image to ImageSize x ImageSize (its centred square, resized); null: the first readable image's
+    /// width x height (other images keep their centred region of that shape). IDX and CIFAR files are read at their own
+    /// size, so for them it must equal that size or be null.
+    /// </summary>
     public int? ImageSize { get; init; }
+
+    /// <summary>
+    /// Bytes an image-folder read may hold at its peak (the decoded images and the tensor they are copied into); a folder
+    /// that needs more is refused before its images are decoded. Null: the memory available to this process.
+    /// </summary>
+    public long? MemoryBudgetBytes { get; init; }
 
     /// <summary>Images whose header claims more pixels than this are refused as bad before any decode allocates.</summary>
     public long MaxPixelsPerImage { get; init; } = DefaultMaxPixelsPerImage;
@@ -33,6 +43,8 @@ public sealed record DataLoadOptions
         // Resizing up to a size no source image may have would defeat the cap's purpose (bounded memory per image).
         if (ImageSize is int side && (long)side * side > MaxPixelsPerImage)
             throw new ArgumentOutOfRangeException(nameof(ImageSize), ImageSize, $"ImageSize^2 must not exceed MaxPixelsPerImage ({MaxPixelsPerImage})");
+        if (MemoryBudgetBytes is < 1)
+            throw new ArgumentOutOfRangeException(nameof(MemoryBudgetBytes), MemoryBudgetBytes, "MemoryBudgetBytes must be at least 1 (or null)");
         if (!Enum.IsDefined(BadImagePolicy))
             throw new ArgumentOutOfRangeException(nameof(BadImagePolicy), BadImagePolicy, "unknown BadImagePolicy");
     }

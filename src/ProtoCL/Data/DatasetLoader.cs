@@ -34,15 +34,34 @@ public static class DatasetLoader
     {
         options ??= DataLoadOptions.Default;
         options.Validate();
+        if (IsImageFolder(path))
+            return ImageFolderReader.Read(path, options);
+        var data = LoadAtOwnSize(path, options);
+        if (options.ImageSize is int side && (data.Height != side || data.Width != side))
+        {
+            var (h, w) = (data.Height, data.Width);
+            data.Dispose();
+            throw new DataException($"--image-size {side} brings the images of a folder to one size; {path} holds {h}x{w} images, which are read at their own size (leave --image-size out)");
+        }
+        return data;
+    }
+
+    /// <summary>True when <see cref="Load"/> reads <paramref name="path"/> as a folder of image files (so that
+    /// <see cref="DataLoadOptions.ImageSize"/> sizes its images), not as "embedded", IDX or CIFAR-10.</summary>
+    public static bool IsImageFolder(string path) =>
+        path != EmbeddedPath && Directory.Exists(path)
+        && DataFiles.ListOrThrow(path, () => FindIdxImages(path)) is null
+        && DataFiles.ListOrThrow(path, () => CifarReader.BatchFiles(path)).Count == 0;
+
+    private static ImageDataset LoadAtOwnSize(string path, DataLoadOptions options)
+    {
         if (path == EmbeddedPath)
             return LoadEmbedded(options.Limit);
         if (Directory.Exists(path))
         {
             if (DataFiles.ListOrThrow(path, () => FindIdxImages(path)) is { } idx)
                 return LoadIdx(idx, options);
-            if (DataFiles.ListOrThrow(path, () => CifarReader.BatchFiles(path)).Count > 0)
-                return CifarReader.Read(path, options);
-            return ImageFolderReader.Read(path, options);
+            return CifarReader.Read(path, options);
         }
         if (!File.Exists(path))
             throw new DataException($"no such file or folder: {path}");

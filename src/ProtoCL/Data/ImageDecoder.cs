@@ -25,7 +25,10 @@ internal static class ImageDecoder
     /// <summary>Room for metadata chunks (ICC profiles, EXIF, text) beyond the pixels.</summary>
     private const long MetadataAllowance = 16L << 20;
 
-    /// <summary>Decodes <paramref name="path"/>, resized to <paramref name="target"/> (width, height) when given and different.</summary>
+    /// <summary>
+    /// Decodes <paramref name="path"/>, brought to <paramref name="target"/> (width, height) when given and different: the
+    /// centred region with the target's aspect ratio (<see cref="CentredRegion"/>), resized to it.
+    /// </summary>
     public static DecodeResult Decode(string path, (int Width, int Height)? target, long maxPixels)
     {
         long maxBytes = maxPixels > (Array.MaxLength - MetadataAllowance) / MaxBytesPerPixel
@@ -49,21 +52,61 @@ internal static class ImageDecoder
         if ((long)w * h > maxPixels)
             return DecodeResult.Bad($"the header declares {w}x{h} = {(long)w * h} pixels, above the cap of {maxPixels} pixels per image");
 
-        var info = new SKImageInfo(w, h, SKColorType.Rgba8888, SKAlphaType.Unpremul);
+        var (tw, th) = target ?? (w, h);
+        // Shrinking a lot: let the codec decode at a reduced scale (JPEG's 1/2, 1/4, 1/8 through its DCT) while the
+        // region kept still covers the target, so a folder of photos is not decoded at full size only to be shrunk.
+        var (dw, dh) = (w, h);
+        if (target is not null)
+        {
+            var (cw, ch) = CentredRegion(w, h, tw, th);
+            for (float scale = 0.125f; scale < 1f; scale *= 2)
+            {
+                var scaled = codec.GetScaledDimensions(scale);
+                if (scaled.Width >= w || scaled.Height >= h) continue;
+                if ((long)cw * scaled.Width / w >= tw && (long)ch * scaled.Height / h >= th)
+                {
+                    (dw, dh) = (scaled.Width, scaled.Height);
+                    break;
+                }
+            }
+        }
+
+        var info = new SKImageInfo(dw, dh, SKColorType.Rgba8888, SKAlphaType.Unpremul);
         using var decoded = new SKBitmap();
         if (!decoded.TryAllocPixels(info))
-            return DecodeResult.Bad($"not enough memory to decode {w}x{h} pixels");
+            return DecodeResult.Bad($"not enough memory to decode {dw}x{dh} pixels");
         var result = codec.GetPixels(info, decoded.GetPixels());
         if (result != SKCodecResult.Success)
             return DecodeResult.Bad(result == SKCodecResult.IncompleteInput
                 ? "truncated image data"
                 : $"corrupt image data (SkiaSharp: {result})");
 
-        var (tw, th) = target ?? (w, h);
-        if ((tw, th) == (w, h))
+        if ((tw, th) == (dw, dh))
             return ToPlanar(decoded);
-        using var resized = decoded.Resize(new SKImageInfo(tw, th, SKColorType.Rgba8888, SKAlphaType.Unpremul), Sampling(w, h, tw, th));
-        return resized is null ? DecodeResult.Bad($"could not resize {w}x{h} to {tw}x{th}") : ToPlanar(resized);
+        // An image of another shape keeps its centre: the largest centred region with the target's aspect ratio,
+        // resized (torchvision's Resize then CenterCrop, up to where the rounding falls); never stretched.
+        var (rw, rh) = CentredRegion(dw, dh, tw, th);
+        using var region = new SKBitmap();
+        if (!decoded.ExtractSubset(region, SKRectI.Create((dw - rw) / 2, (dh - rh) / 2, rw, rh)))
+            return DecodeResult.Bad($"could not take the centred {rw}x{rh} region of {dw}x{dh}");
+        if ((rw, rh) == (tw, th))
+            return ToPlanar(region);
+        using var resized = region.Resize(new SKImageInfo(tw, th, SKColorType.Rgba8888, SKAlphaType.Unpremul), Sampling(rw, rh, tw, th));
+        return resized is null ? DecodeResult.Bad($"could not resize {rw}x{rh} to {tw}x{th}") : ToPlanar(resized);
+    }
+
+    /// <summary>
+    /// Width and height of the largest region of a <paramref name="w"/> x <paramref name="h"/> image with the aspect ratio
+    /// of <paramref name="tw"/> x <paramref name="th"/>: the whole image when the ratios agree, else full height (a wider
+    /// image) or full width (a taller one), the other side rounded to the nearest pixel.
+    /// </summary>
+    internal static (int Width, int Height) CentredRegion(int w, int h, int tw, int th)
+    {
+        long wide = (long)w * th, tall = (long)h * tw;
+        if (wide == tall) return (w, h);
+        return wide > tall
+            ? ((int)Math.Max(1, Math.Min(w, (2L * h * tw + th) / (2L * th))), h)
+            : (w, (int)Math.Max(1, Math.Min(h, (2L * w * th + tw) / (2L * tw))));
     }
 
     /// <summary>Shrinking averages through mipmaps (no aliasing); enlarging uses Mitchell's cubic (no ringing-heavy sharpening).</summary>

@@ -5,7 +5,7 @@ namespace ProtoCL.Data;
 /// <summary>
 /// Reads a folder of images (PNG, JPEG, BMP, GIF, WebP; see <see cref="Extensions"/>) into uint8 [N, C, H, W]:
 /// class sub-folders give the labels, C is 1 when every image is grayscale and 3 otherwise, and every image is
-/// resized to one common size. Unreadable files fail the read or are skipped, per <see cref="BadImagePolicy"/>.
+/// brought to one common size (each image's centred region of that shape, resized). Unreadable files fail the read or are skipped, per <see cref="BadImagePolicy"/>.
 /// </summary>
 public static class ImageFolderReader
 {
@@ -42,6 +42,10 @@ public static class ImageFolderReader
                 target = (result.Width, result.Height);
         }
 
+        if (target is (int tw, int th))
+            ThrowIfTooLarge(root, Math.Min(scan.Files.Count, limit), kept.Count > 0 && !kept[0].Image.Gray ? 3 : 1, tw, th,
+                options.ImageSize is null ? scan.Files[next - 1].Path : null, options.MemoryBudgetBytes);
+
         // The rest in parallel, a batch at a time, so only a few full-size decodes are alive at once (bounded memory)
         // and results are accepted in file order (Fail reports the first bad file; Limit takes the first N).
         int parallelism = Math.Max(1, Environment.ProcessorCount);
@@ -74,7 +78,26 @@ public static class ImageFolderReader
     }
 
     /// <summary>
-    /// Reads single image files as <paramref name="like"/>'s images are held: resized to its width and height, and with
+    /// Refuses a read whose images cannot all be held: <paramref name="count"/> images of <paramref name="channels"/> x
+    /// <paramref name="height"/> x <paramref name="width"/> bytes, twice (each decoded copy and the tensor), against
+    /// <paramref name="budget"/> or the memory available to this process. <paramref name="sizedBy"/> names the image that
+    /// set the size when no size was asked for.
+    /// </summary>
+    internal static void ThrowIfTooLarge(string root, long count, int channels, int width, int height, string? sizedBy, long? budget)
+    {
+        long available = budget ?? GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        double need = 2.0 * count * channels * width * height;
+        if (need <= available) return;
+        string size = sizedBy is null ? $"{width}x{height}" : $"{width}x{height} (the size of its first image, {sizedBy})";
+        throw new DataException($"{root}: {count:N0} images at {size} need at least {Gigabytes(need)} of memory to load, " +
+                                $"more than the {Gigabytes(available)} available; pass --image-size (e.g. 64 or 224) to load them smaller, or --limit to load fewer");
+    }
+
+    private static string Gigabytes(double bytes) => bytes >= 1e9 ? $"{bytes / 1e9:F1} GB" : $"{bytes / 1e6:F1} MB";
+
+    /// <summary>
+    /// Reads single image files as <paramref name="like"/>'s images are held: brought to its width and height (the centred
+    /// region of that shape, resized), and with
     /// its channel count (a colour image becomes gray with PIL's convert("L") luma, (19595 R + 38470 G + 7471 B + 2^15) >> 16,
     /// for one-channel data; a gray image is repeated over three channels for colour data). Labels are null; Files hold the
     /// full paths. Throws <see cref="DataException"/> naming the first file that cannot be read.

@@ -45,6 +45,20 @@ public static class FeatureSource
         }
     }
 
+    /// <summary>
+    /// The side a run's image folder was loaded at (<see cref="TrainingOptions.LoadSize"/>), for reading other folders the
+    /// same way: that of the run folder or checkpoint file <paramref name="checkpoint"/> names (for <c>random:DIR</c>,
+    /// DIR's); null for <c>raw</c> and <c>random</c>, for a run that kept its images' own size, and where there is no
+    /// checkpoint to read (using it then fails with its own message).
+    /// </summary>
+    public static int? LoadSizeOf(string checkpoint)
+    {
+        if (checkpoint is "raw" or "random") return null;
+        var path = checkpoint.StartsWith("random:", StringComparison.Ordinal) ? checkpoint[7..] : checkpoint;
+        var file = Directory.Exists(path) ? new RunDirectory(path).Checkpoint : path;
+        return File.Exists(file) ? Checkpoint.ReadMeta(file).Options.LoadSize : null;
+    }
+
     /// <summary>Loads a run folder's (or a checkpoint file's) encoder; clear errors when there is none.</summary>
     public static (ResNetEncoder Encoder, CheckpointMeta Meta) LoadCheckpoint(string path)
     {

@@ -53,6 +53,8 @@ public sealed class Trainer : IDisposable
         _observer = observer ?? NullTrainingObserver.Instance;
         _o = options with { Encoder = options.Encoder with { InChannels = data.Channels, ImageSize = Math.Max(data.Height, data.Width) } };
         TrainingOptionsValidator.ThrowIfInvalid(_o, data.Count);
+        if (_o.LoadSize is int side && (data.Height != side || data.Width != side))
+            throw new ArgumentException($"the options record images loaded at {side}x{side} (LoadSize), but {data.Source} holds {data.Height}x{data.Width} images; load them with DataLoadOptions.ImageSize = {side}");
         set_num_threads(_o.Threads);
 
         CheckpointMeta? meta = resume && run is { HasCheckpoint: true } ? Checkpoint.ReadMeta(run.Checkpoint) : null;

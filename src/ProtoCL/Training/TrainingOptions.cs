@@ -138,6 +138,11 @@ public sealed record TrainingOptions
     /// <summary>Use only the first N images (null: all).</summary>
     public int? Limit { get; init; }
 
+    /// <summary>The side S a folder of images was loaded at, each image's centred square resized to S x S
+    /// (<see cref="ProtoCL.Data.DataLoadOptions.ImageSize"/>; <c>--image-size</c>); null: the images' own size. Recorded
+    /// so that later reads of a folder for this run (resume, embed, eval, ...) load it the same way.</summary>
+    public int? LoadSize { get; init; }
+
     /// <summary>The tensor type the encoders compute in under <see cref="Precision"/>: bfloat16 activations (float32 master
     /// weights) under bf16.</summary>
     [JsonIgnore] public TorchSharp.torch.ScalarType ComputeType =>

@@ -22,6 +22,7 @@ public static class TrainingOptionsValidator
         Need(o.KMeansIterations >= 1, $"k-means iterations must be at least 1 (got {o.KMeansIterations})");
         Need(o.KMeansRestarts >= 1, $"k-means restarts must be at least 1 (got {o.KMeansRestarts})");
         Need(o.Limit is null || o.Limit >= 1, $"--limit must be at least 1 (got {o.Limit})");
+        Need(o.LoadSize is null or (>= 8 and <= 4096), $"--image-size must be between 8 and 4096 pixels (got {o.LoadSize})");
         Need(o.Encoder.Width is >= 1 and <= 1024, $"--width must be between 1 and 1024 (got {o.Encoder.Width})");
         Need(o.Encoder.Dim is >= 2 and <= 65536, $"embedding size must be between 2 and 65536 (got {o.Encoder.Dim})");
         Need(o.Encoder.BnGroups >= 1, $"--bn-groups must be at least 1 (got {o.Encoder.BnGroups})");

@@ -248,6 +248,16 @@ public class TrainerTests
     }
 
     [Fact]
+    public void Should_RefuseImagesOfAnotherSize_When_TheOptionsRecordALoadSize()
+    {
+        using var data = TinyRun.Data(64);                                 // 28 x 28
+        var e = Assert.Throws<ArgumentException>(() => new Trainer(TinyRun.Options() with { LoadSize = 32 }, data, null));
+        Assert.Contains("loaded at 32x32 (LoadSize), but embedded:fashion-mnist-test holds 28x28 images", e.Message);
+        using var trainer = new Trainer(TinyRun.Options() with { LoadSize = 28 }, data, null); // the size it records: accepted
+        Assert.Equal(28, trainer.Options.LoadSize);
+    }
+
+    [Fact]
     public void Should_RefuseToResumeAndKeepTheCheckpoint_When_TheImagesAreNotTheOnesTheRunTrainedOn()
     {
         var dir = TinyRun.TempDir();

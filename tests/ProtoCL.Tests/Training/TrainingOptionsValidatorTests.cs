@@ -47,6 +47,8 @@ public class TrainingOptionsValidatorTests
         { "--bn-groups must be at least 1", new TrainingOptions { Encoder = new() { BnGroups = 0 } } },
         { "embedding size", new TrainingOptions { Encoder = new() { Dim = 1 } } },
         { "--limit", new TrainingOptions { Limit = 0 } },
+        { "--image-size must be between 8 and 4096 pixels (got 7)", new TrainingOptions { LoadSize = 7 } },
+        { "--image-size must be between 8 and 4096 pixels (got 4097)", new TrainingOptions { LoadSize = 4097 } },
         { "crop scale", new TrainingOptions { Augmentation = new() { CropScaleMin = 0.9, CropScaleMax = 0.5 } } },
         { "crop scale", new TrainingOptions { Augmentation = new() { CropScaleMin = 0 } } },
         { "--queue", new TrainingOptions { QueueSize = 0 } },
@@ -64,6 +66,13 @@ public class TrainingOptionsValidatorTests
         var errors = TrainingOptionsValidator.Validate(options, 1_281_167);
         Assert.Contains(fragment, Assert.Single(errors));
         Assert.Throws<ArgumentException>(() => TrainingOptionsValidator.ThrowIfInvalid(options));
+    }
+
+    [Fact]
+    public void Should_AcceptImageSizesAtTheBounds_When_LoadSizeIsSet()
+    {
+        Assert.Empty(TrainingOptionsValidator.Validate(new TrainingOptions { LoadSize = 8 }, 1_281_167));
+        Assert.Empty(TrainingOptionsValidator.Validate(new TrainingOptions { LoadSize = 4096 }, 1_281_167));
     }
 
     [Fact]

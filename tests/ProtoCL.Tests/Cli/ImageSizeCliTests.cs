@@ -1,0 +1,74 @@
+using System.Text.Json;
+using ProtoCL.Evaluation;
+using ProtoCL.Tests.Data;
+
+namespace ProtoCL.Tests.Cli;
+
+/// <summary><c>--image-size</c> through the real commands: a folder of photo-shaped images trained at 8 x 8, and every later
+/// command reading the folder at the size the run recorded.</summary>
+[Collection("torch")]
+public class ImageSizeCliTests
+{
+    [Fact]
+    public void Should_TrainAtTheGivenSizeAndReadFoldersSoAfterwards_When_ImageSizeIsGiven()
+    {
+        var dir = Training.TinyRun.TempDir();
+        using var folder = new TempFolder();
+        var photos = folder.Path;
+        for (int i = 0; i < 16; i++) // landscape and portrait colour images of two classes, none square
+        {
+            int seed = i;
+            var (w, h) = i % 2 == 0 ? (30, 20) : (18, 27);
+            folder.Write($"{(i < 8 ? "a" : "b")}/{i:D2}.png", SkiaImages.Encode(w, h, (x, y) => ((byte)(seed * 13 + x * 5), (byte)(y * 7), (byte)(seed < 8 ? 40 : 200))));
+        }
+        var run = Path.Combine(dir, "run");
+
+        var train = CliProcess.Run(300, "train", "--data", photos, "--image-size", "8", "--width", "2", "--arch", "resnet18", "--batch-size", "8",
+            "--bn-groups", "2", "--queue", "16", "--clusters", "2,4", "--epochs", "1", "--warmup-epochs", "1", "--threads", "2", "--out", run);
+
+        Assert.True(train.Code == 0, train.Output);
+        Assert.Contains("on 16 images (3x8x8)", train.Output);
+        Assert.DoesNotContain("note: training at", train.Output);
+        using (var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "config.json"))))
+            Assert.Equal(8, config.RootElement.GetProperty("options").GetProperty("load_size").GetInt32());
+        Assert.Equal(8, FeatureSource.LoadSizeOf(run));
+        Assert.Equal(8, FeatureSource.LoadSizeOf("random:" + run));
+        Assert.Null(FeatureSource.LoadSizeOf("raw"));
+
+        // Without --image-size the folder is read at the run's 8 x 8 (its own first image is 30 x 20).
+        var npy = Path.Combine(dir, "f.npy");
+        var embed = CliProcess.Run(120, "embed", "--checkpoint", run, "--data", photos, "--out", npy);
+        Assert.True(embed.Code == 0, embed.Output);
+        Assert.Contains("16 x 16 float32", embed.Output);                     // width 2: 16 backbone features
+        var raw = CliProcess.Run(120, "embed", "--checkpoint", "raw", "--data", photos, "--out", npy, "--force");
+        Assert.True(raw.Code == 0, raw.Output);
+        Assert.Contains("16 x 1800 float32", raw.Output);                     // raw pixels at the first image's 3 x 20 x 30
+        var other = CliProcess.Run(120, "embed", "--checkpoint", run, "--data", photos, "--image-size", "10", "--out", npy, "--force");
+        Assert.Equal(2, other.Code);
+        Assert.Contains("trained on 3-channel 8px images", other.Output);
+
+        var resume = CliProcess.Run(120, "train", "--data", photos, "--image-size", "12", "--epochs", "2", "--out", run, "--resume");
+        Assert.Equal(2, resume.Code);
+        Assert.Contains("load_size: 8 -> 12", resume.Output);
+        var resumed = CliProcess.Run(300, "train", "--epochs", "2", "--out", run, "--resume"); // the recorded size, without repeating it
+        Assert.True(resumed.Code == 0, resumed.Output);
+        Assert.Contains("on 16 images (3x8x8)", resumed.Output);
+        Directory.Delete(dir, true);
+    }
+
+    [Fact]
+    public void Should_SuggestImageSize_When_TrainingAtALargeFirstImageSize()
+    {
+        var dir = Training.TinyRun.TempDir();
+        using var folder = new TempFolder();
+        for (int i = 0; i < 4; i++)
+            folder.Write($"{i}.png", SkiaImages.GrayPng(300, 200, (x, y) => (byte)(x + y + 40 * i)));
+
+        var r = CliProcess.Run(300, "train", "--data", folder.Path, "--width", "2", "--arch", "resnet18", "--batch-size", "4", "--bn-groups", "2",
+            "--queue", "8", "--clusters", "2", "--epochs", "1", "--warmup-epochs", "1", "--threads", "2", "--out", Path.Combine(dir, "run"));
+
+        Assert.True(r.Code == 0, r.Output);
+        Assert.Contains("note: training at 300x200, the size of the first image; --image-size", r.Output);
+        Directory.Delete(dir, true);
+    }
+}
