@@ -36,7 +36,10 @@ public sealed class TrainCommand : Command<TrainSettings>
 
         var dataPath = settings.Data ?? (saved is null ? null : DatasetLoader.PathOf(saved.Data));
         using var data = DataSettings.Load(dataPath, settings.LoadOptions with { Limit = options.Limit, ImageSize = options.LoadSize });
-        TrainingOptionsValidator.ThrowIfInvalid(options with { Encoder = options.Encoder with { InChannels = data.Channels, ImageSize = Math.Max(data.Height, data.Width) } }, data.Count);
+        var problems = TrainingOptionsValidator.Validate(options with { Encoder = options.Encoder with { InChannels = data.Channels, ImageSize = Math.Max(data.Height, data.Width) } }, data.Count);
+        if (problems.Count > 0)
+            throw new UserError(string.Join(" ", problems) + (settings.Preset is null && saved is null
+                ? " (no --preset was given, so these are the paper's ImageNet settings; --preset small suits 10k-60k small images)" : ""));
 
         if (settings.Force && run.HasRunFiles) Clear(run);
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

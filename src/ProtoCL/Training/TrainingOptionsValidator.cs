@@ -47,9 +47,8 @@ public static class TrainingOptionsValidator
             if (n >= 2)
             {
                 Need(o.BatchSize <= n, $"--batch-size ({o.BatchSize}) must not exceed the number of images ({n}); use --batch-size {Math.Max(2, Math.Min(n, 256) / Math.Max(1, o.Encoder.BnGroups) * Math.Max(1, o.Encoder.BnGroups))} or fewer");
-                if (o.UsesPrototypes)
-                    foreach (var k in o.Clusters)
-                        Need(k < n, $"K = {k} in --clusters must be smaller than the number of images ({n})");
+                if (o.UsesPrototypes && o.Clusters.Where(k => k >= n).ToArray() is { Length: > 0 } tooMany)
+                    errors.Add($"K = {string.Join(", ", tooMany)} in --clusters must be smaller than the number of images ({n})");
             }
         }
         return errors;

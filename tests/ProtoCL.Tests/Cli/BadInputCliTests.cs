@@ -17,6 +17,8 @@ public class BadInputCliTests
         { "no such file", ["train", "--data", "/nonexistent/x-images-idx3-ubyte.gz", "--out", "OUT"] },
         { "K = 500", ["train", "--limit", "100", "--batch-size", "32", "--clusters", "500", "--epochs", "2", "--warmup-epochs", "1", "--out", "OUT"] },
         { "--epochs", ["train", "--limit", "100", "--epochs", "-3", "--out", "OUT"] },
+        { "K = 25000, 50000, 100000 in --clusters must be smaller than the number of images (100)", ["train", "--limit", "100", "--out", "OUT"] },
+        { "(no --preset was given, so these are the paper's ImageNet settings; --preset small suits", ["train", "--limit", "100", "--out", "OUT"] },
         { "--warmup-epochs", ["train", "--limit", "100", "--epochs", "2", "--warmup-epochs", "5", "--out", "OUT"] },
         { "--batch-size", ["train", "--limit", "100", "--batch-size", "512", "--clusters", "10", "--out", "OUT"] },
         { "--lr", ["train", "--limit", "100", "--lr", "-1", "--out", "OUT"] },

@@ -28,6 +28,13 @@ public class TrainingOptionsValidatorTests
     }
 
     [Fact]
+    public void Should_NameEveryTooLargeKInOneProblem_When_SeveralKAreTooLarge()
+    {
+        var errors = TrainingOptionsValidator.Validate(new TrainingOptions { BatchSize = 64, Clusters = [500, 50, 400] }, 400);
+        Assert.Equal("K = 500, 400 in --clusters must be smaller than the number of images (400)", Assert.Single(errors));
+    }
+
+    [Fact]
     public void Should_RefuseBatchLargerThanData_When_DataIsSmall() =>
         Assert.Contains(TrainingOptionsValidator.Validate(new TrainingOptions { Clusters = [10] }, 100), e => e.Contains("must not exceed the number of images (100)"));
 
