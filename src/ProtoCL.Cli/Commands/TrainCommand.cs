@@ -50,7 +50,7 @@ public sealed class TrainCommand : Command<TrainSettings>
         {
             Console.WriteLine($"training {options.Method.ToString().ToLowerInvariant()} on {data.Count} images ({data.Channels}x{data.Height}x{data.Width}) from {data.Source} into {run.Path}");
             if (options.LoadSize is null && Math.Max(data.Height, data.Width) > LargeImageSide)
-                Console.Error.WriteLine($"note: training at {data.Width}x{data.Height}, the size of the first image; --image-size (e.g. 64 or 224) trains on smaller copies, many times faster");
+                Console.Error.WriteLine($"note: training at {data.Width}x{data.Height}, the size of the first image; --image-size (e.g. 64 or 224) trains on smaller copies (a step's time grows with the pixels of an image)");
             ConsoleProgress.Run(observer =>
             {
                 using var trainer = new Trainer(options, data, run, settings.Resume, observer);
