@@ -68,7 +68,10 @@ public class DataSettings : CommandSettings
     /// <summary>Loads <paramref name="path"/> (or the embedded set when null or "embedded").</summary>
     public static ImageDataset Load(string? path, DataLoadOptions options)
     {
-        var data = DatasetLoader.Load(path ?? DatasetLoader.EmbeddedPath, options);
+        path ??= DatasetLoader.EmbeddedPath;
+        var data = DatasetLoader.IsImageFolder(path) // decoding a folder of photos can take minutes: show it
+            ? Terminal.ConsoleProgress.Run(o => DatasetLoader.Load(path, options with { Progress = (done, total) => o.Progress("reading images", done, total) }))
+            : DatasetLoader.Load(path, options);
         if (data.SkippedCount > 0) Console.Error.WriteLine($"warning: skipped {data.SkippedCount} unreadable image(s) in {path}");
         return data;
     }

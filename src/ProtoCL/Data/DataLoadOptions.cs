@@ -28,6 +28,10 @@ public sealed record DataLoadOptions
     /// </summary>
     public long? MemoryBudgetBytes { get; init; }
 
+    /// <summary>Called as an image folder is read, with the files decoded so far and the number to decode (a folder of
+    /// photos can take minutes); null: no reports. IDX and CIFAR files are read in one go and do not report.</summary>
+    public Action<long, long>? Progress { get; init; }
+
     /// <summary>Images whose header claims more pixels than this are refused as bad before any decode allocates.</summary>
     public long MaxPixelsPerImage { get; init; } = DefaultMaxPixelsPerImage;
 

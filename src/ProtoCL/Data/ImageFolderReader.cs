@@ -32,6 +32,7 @@ public static class ImageFolderReader
         int limit = options.Limit ?? int.MaxValue;
         (int Width, int Height)? target = options.ImageSize is int side ? (side, side) : null;
         int next = 0;
+        long toRead = Math.Min(scan.Files.Count, limit);             // files to decode, unless bad ones are skipped on the way
 
         // Without an explicit size the first readable image sets it, so decode one at a time until one succeeds.
         for (; target is null && next < scan.Files.Count; next++)
@@ -43,7 +44,7 @@ public static class ImageFolderReader
         }
 
         if (target is (int tw, int th))
-            ThrowIfTooLarge(root, Math.Min(scan.Files.Count, limit), kept.Count > 0 && !kept[0].Image.Gray ? 3 : 1, tw, th,
+            ThrowIfTooLarge(root, toRead, kept.Count > 0 && !kept[0].Image.Gray ? 3 : 1, tw, th,
                 options.ImageSize is null ? scan.Files[next - 1].Path : null, options.MemoryBudgetBytes);
 
         // The rest in parallel, a batch at a time, so only a few full-size decodes are alive at once (bounded memory)
@@ -60,8 +61,10 @@ public static class ImageFolderReader
             for (int i = 0; i < batch; i++)
                 Accept(scan.Files[first + i], results[i], options.BadImagePolicy, kept, skipped);
             next += batch;
+            if (next < toRead) options.Progress?.Invoke(next, toRead);
         }
 
+        options.Progress?.Invoke(toRead, toRead);                    // once, at the end (also when skipped files were replaced)
         if (kept.Count == 0)
             throw new DataException($"all {skipped.Count} images in {root} were unreadable (first: {skipped[0].Path}: {skipped[0].Reason}); check the files");
         if (kept.Count > limit)

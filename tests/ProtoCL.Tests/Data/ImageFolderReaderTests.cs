@@ -144,6 +144,30 @@ public class ImageFolderReaderTests
     }
 
     [Fact]
+    public void Should_ReportProgressUpToEveryFileOnce_When_AFolderIsRead()
+    {
+        // 40 files: the first decoded alone (it sets the size), the rest in batches of 8 per core; the reports rise, end
+        // at (40, 40) exactly once, and with --limit 5 at (5, 5).
+        using var dir = new TempFolder();
+        for (int i = 0; i < 40; i++)
+            dir.Write($"{i:D2}.png", SkiaImages.GrayPng(3, 3, (_, _) => (byte)i));
+        var reports = new List<(long Done, long Total)>();
+
+        using (var data = ImageFolderReader.Read(dir.Path, new DataLoadOptions { Progress = (d, t) => reports.Add((d, t)) }))
+            Assert.Equal(40, data.Count);
+
+        Assert.All(reports, r => Assert.Equal(40, r.Total));
+        Assert.Equal((40L, 40L), reports[^1]);
+        Assert.Single(reports, r => r.Done == 40);
+        Assert.True(reports.Zip(reports.Skip(1)).All(p => p.First.Done < p.Second.Done), string.Join(" ", reports));
+        reports.Clear();
+        using (var five = ImageFolderReader.Read(dir.Path, new DataLoadOptions { Limit = 5, Progress = (d, t) => reports.Add((d, t)) }))
+            Assert.Equal(5, five.Count);
+        Assert.Equal((5L, 5L), reports[^1]);
+        Assert.All(reports, r => Assert.Equal(5, r.Total));
+    }
+
+    [Fact]
     public void Should_LabelRootFilesUnlabelledAndRecurse_When_ClassFoldersAreNested()
     {
         using var dir = new TempFolder();
