@@ -46,6 +46,7 @@ public static class EvaluationRunner
     public static Dictionary<Protocol, JsonObject> RunAll(IReadOnlyList<Protocol> protocols, string checkpoint, ImageDataset train, ImageDataset test,
         EvaluationSettings settings, Action<string, long, long>? progress = null, Action<Protocol, JsonObject>? done = null)
     {
+        _ = Labels(train, test);                                         // refused before minutes of feature extraction
         using var scope = NewDisposeScope();
         var (trainFeatures, testFeatures) = Features(checkpoint, train, test, settings.Seed, progress); // [N, D], [M, D]
         return Evaluate(protocols, checkpoint, train, test, trainFeatures, testFeatures, settings, done);
@@ -76,12 +77,17 @@ public static class EvaluationRunner
         return (trainFeatures, testFeatures);
     }
 
+    /// <summary>The labels of both sets, which every protocol scores against; throws <see cref="ArgumentException"/> naming a
+    /// set without them.</summary>
+    private static (int[] Train, int[] Test) Labels(ImageDataset train, ImageDataset test) =>
+        (train.Labels ?? throw new ArgumentException($"the training data ({train.Source}) has no labels; the protocols need labelled data"),
+         test.Labels ?? throw new ArgumentException($"the test data ({test.Source}) has no labels; the protocols need labelled data"));
+
     /// <summary>Runs one protocol on features already extracted (so several protocols can share one extraction).</summary>
     public static JsonObject Evaluate(Protocol protocol, string checkpoint, ImageDataset train, ImageDataset test, Tensor trainFeatures, Tensor testFeatures,
         EvaluationSettings settings)
     {
-        if (train.Labels is null) throw new ArgumentException($"the training data ({train.Source}) has no labels; the protocols need labelled data");
-        if (test.Labels is null) throw new ArgumentException($"the test data ({test.Source}) has no labels; the protocols need labelled data");
+        var (trainLabels, testLabels) = Labels(train, test);
         bool finite;
         using (NewDisposeScope())
         using (no_grad())
@@ -90,10 +96,10 @@ public static class EvaluationRunner
             throw new InvalidDataException($"the features of {checkpoint} contain NaN or infinity");
         object result = protocol switch
         {
-            Protocol.Knn => KnnClassifier.Evaluate(trainFeatures, train.Labels, testFeatures, test.Labels, settings.KnnK, settings.KnnTemperature),
-            Protocol.Linear => LinearProbe.Evaluate(trainFeatures, train.Labels, testFeatures, test.Labels, new LinearProbeOptions { Seed = settings.Seed }),
-            Protocol.LowShot => LowShotSvm.Evaluate(trainFeatures, train.Labels, testFeatures, test.Labels, new LowShotSvmOptions { Seed = settings.Seed }),
-            Protocol.Cluster => ClusterEvaluation.Evaluate(testFeatures, test.Labels, seed: settings.Seed),
+            Protocol.Knn => KnnClassifier.Evaluate(trainFeatures, trainLabels, testFeatures, testLabels, settings.KnnK, settings.KnnTemperature),
+            Protocol.Linear => LinearProbe.Evaluate(trainFeatures, trainLabels, testFeatures, testLabels, new LinearProbeOptions { Seed = settings.Seed }),
+            Protocol.LowShot => LowShotSvm.Evaluate(trainFeatures, trainLabels, testFeatures, testLabels, new LowShotSvmOptions { Seed = settings.Seed }),
+            Protocol.Cluster => ClusterEvaluation.Evaluate(testFeatures, testLabels, seed: settings.Seed),
             _ => throw new ArgumentOutOfRangeException(nameof(protocol)),
         };
         var json = new JsonObject

@@ -14,6 +14,21 @@ public class EvaluationRunnerTests
         new(tensor(points.SelectMany(p => p).ToArray()).view(points.Length, 1, 1, 2), labels, source);
 
     [Fact]
+    public void Should_RefuseBeforeExtractingFeatures_When_ASetHasNoLabels()
+    {
+        using var labelled = Points([[1, 2], [3, 4]], [0, 1], "labelled");
+        using var unlabelled = new ImageDataset(tensor(new byte[] { 1, 2, 3, 4 }).view(2, 1, 1, 2), null, "no-labels");
+        var stages = new List<string>();
+
+        var train = Assert.Throws<ArgumentException>(() => EvaluationRunner.Run(Protocol.Knn, "random", unlabelled, labelled, new EvaluationSettings(), (s, _, _) => stages.Add(s)));
+        var test = Assert.Throws<ArgumentException>(() => EvaluationRunner.Run(Protocol.Knn, "random", labelled, unlabelled, new EvaluationSettings(), (s, _, _) => stages.Add(s)));
+
+        Assert.Equal("the training data (no-labels) has no labels; the protocols need labelled data", train.Message);
+        Assert.Equal("the test data (no-labels) has no labels; the protocols need labelled data", test.Message);
+        Assert.Empty(stages);                                                // no feature was extracted
+    }
+
+    [Fact]
     public void Should_ScoreHandPlacedPointsByCosineNearestNeighbour_When_RunningKnnOnRawPixels()
     {
         // Train points at angles atan2(y, x): (200, 10) 2.9 deg class 0, (10, 200) 87.1 deg class 1, (100, 100) 45 deg class 2.
