@@ -94,6 +94,10 @@ public static class EvaluationRunner
             finite = isfinite(trainFeatures).all().item<bool>() && isfinite(testFeatures).all().item<bool>();
         if (!finite)
             throw new InvalidDataException($"the features of {checkpoint} contain NaN or infinity");
+        using var scope = NewDisposeScope();
+        // Unlabelled images (the root files of a class-folder tree) are not a class: they are left out of every score.
+        (trainFeatures, trainLabels, int trainLeftOut) = LabelledRows(trainFeatures, trainLabels, train.Source);   // [N', D]
+        (testFeatures, testLabels, int testLeftOut) = LabelledRows(testFeatures, testLabels, test.Source);         // [M', D]
         object result = protocol switch
         {
             Protocol.Knn => KnnClassifier.Evaluate(trainFeatures, trainLabels, testFeatures, testLabels, settings.KnnK, settings.KnnTemperature),
@@ -108,12 +112,14 @@ public static class EvaluationRunner
             ["checkpoint"] = checkpoint,
             ["train_data"] = train.Source,
             ["test_data"] = test.Source,
-            ["train_images"] = train.Count,
-            ["test_images"] = test.Count,
+            ["train_images"] = trainLabels.Length,
+            ["test_images"] = testLabels.Length,
             ["split"] = "fit on --train-data, score on --test-data",
             ["seed"] = settings.Seed,
             ["feature_dim"] = trainFeatures.shape[1],
         };
+        if (trainLeftOut > 0) json["train_unlabelled_left_out"] = trainLeftOut;
+        if (testLeftOut > 0) json["test_unlabelled_left_out"] = testLeftOut;
         foreach (var (key, value) in JsonSerializer.SerializeToNode(result, result.GetType(), JsonDefaults.Compact)!.AsObject().ToList())
             json[key] = value?.DeepClone();
         if (protocol == Protocol.Cluster)
@@ -123,6 +129,18 @@ public static class EvaluationRunner
             if (note is not null) json["levels_note"] = note;
         }
         return json;
+    }
+
+    /// <summary>The rows of <paramref name="features"/> [N, D] whose label is not <see cref="ImageDataset.Unlabelled"/>, their
+    /// labels and how many rows were left out; the same tensor and labels when every row has a label.</summary>
+    private static (Tensor Features, int[] Labels, int LeftOut) LabelledRows(Tensor features, int[] labels, string source)
+    {
+        var keep = Enumerable.Range(0, labels.Length).Where(i => labels[i] != ImageDataset.Unlabelled).ToArray();
+        if (keep.Length == labels.Length) return (features, labels, 0);
+        if (keep.Length == 0)
+            throw new ArgumentException($"{source} has no labelled images (only images outside class folders); the protocols need labelled data");
+        using var index = tensor(keep.Select(i => (long)i).ToArray());                 // [N']
+        return (features.index_select(0, index), keep.Select(i => labels[i]).ToArray(), labels.Length - keep.Length); // [N', D]
     }
 
     /// <summary>

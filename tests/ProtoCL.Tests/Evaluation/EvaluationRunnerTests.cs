@@ -29,6 +29,28 @@ public class EvaluationRunnerTests
     }
 
     [Fact]
+    public void Should_LeaveUnlabelledImagesOutOfTheScores_When_SomeImagesHaveNoClass()
+    {
+        // An unlabelled train point at (250, 1) sits next to the test point (250, 0): left out, the nearest train point of
+        // (250, 0) is (200, 10), class 0, right; (0, 90) -> (10, 200), class 1, right. The unlabelled test point (90, 100)
+        // is not scored. Accuracy 2 / 2 on 3 train and 2 test images.
+        using var train = Points([[200, 10], [250, 1], [10, 200], [100, 100]], [0, ImageDataset.Unlabelled, 1, 2], "train-points");
+        using var test = Points([[250, 0], [90, 100], [0, 90]], [0, ImageDataset.Unlabelled, 1], "test-points");
+
+        var json = EvaluationRunner.Run(Protocol.Knn, "raw", train, test, new EvaluationSettings { KnnK = 1 });
+
+        Assert.Equal(1.0, json["accuracy"]!.GetValue<double>(), 12);
+        Assert.Equal(3, json["train_images"]!.GetValue<int>());
+        Assert.Equal(2, json["test_images"]!.GetValue<int>());
+        Assert.Equal(1, json["train_unlabelled_left_out"]!.GetValue<int>());
+        Assert.Equal(1, json["test_unlabelled_left_out"]!.GetValue<int>());
+        // A set of only unlabelled images cannot be scored.
+        using var none = Points([[1, 2]], [ImageDataset.Unlabelled], "only-loose");
+        var e = Assert.Throws<ArgumentException>(() => EvaluationRunner.Run(Protocol.Knn, "raw", train, none, new EvaluationSettings { KnnK = 1 }));
+        Assert.Contains("only-loose has no labelled images", e.Message);
+    }
+
+    [Fact]
     public void Should_ScoreHandPlacedPointsByCosineNearestNeighbour_When_RunningKnnOnRawPixels()
     {
         // Train points at angles atan2(y, x): (200, 10) 2.9 deg class 0, (10, 200) 87.1 deg class 1, (100, 100) 45 deg class 2.
