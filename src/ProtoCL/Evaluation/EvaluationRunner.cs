@@ -78,10 +78,17 @@ public static class EvaluationRunner
     }
 
     /// <summary>The labels of both sets, which every protocol scores against; throws <see cref="ArgumentException"/> naming a
-    /// set without them.</summary>
+    /// set without them, or whose every image is <see cref="ImageDataset.Unlabelled"/>.</summary>
     private static (int[] Train, int[] Test) Labels(ImageDataset train, ImageDataset test) =>
-        (train.Labels ?? throw new ArgumentException($"the training data ({train.Source}) has no labels; the protocols need labelled data"),
-         test.Labels ?? throw new ArgumentException($"the test data ({test.Source}) has no labels; the protocols need labelled data"));
+        (LabelsOf(train, "training"), LabelsOf(test, "test"));
+
+    private static int[] LabelsOf(ImageDataset data, string role)
+    {
+        var labels = data.Labels ?? throw new ArgumentException($"the {role} data ({data.Source}) has no labels; the protocols need labelled data");
+        if (labels.Length > 0 && labels.All(l => l == ImageDataset.Unlabelled))
+            throw new ArgumentException($"{data.Source} has no labelled images (only images outside class folders); the protocols need labelled data");
+        return labels;
+    }
 
     /// <summary>Runs one protocol on features already extracted (so several protocols can share one extraction).</summary>
     public static JsonObject Evaluate(Protocol protocol, string checkpoint, ImageDataset train, ImageDataset test, Tensor trainFeatures, Tensor testFeatures,
@@ -96,8 +103,8 @@ public static class EvaluationRunner
             throw new InvalidDataException($"the features of {checkpoint} contain NaN or infinity");
         using var scope = NewDisposeScope();
         // Unlabelled images (the root files of a class-folder tree) are not a class: they are left out of every score.
-        (trainFeatures, trainLabels, int trainLeftOut) = LabelledRows(trainFeatures, trainLabels, train.Source);   // [N', D]
-        (testFeatures, testLabels, int testLeftOut) = LabelledRows(testFeatures, testLabels, test.Source);         // [M', D]
+        (trainFeatures, trainLabels, int trainLeftOut) = LabelledRows(trainFeatures, trainLabels);   // [N', D]
+        (testFeatures, testLabels, int testLeftOut) = LabelledRows(testFeatures, testLabels);         // [M', D]
         object result = protocol switch
         {
             Protocol.Knn => KnnClassifier.Evaluate(trainFeatures, trainLabels, testFeatures, testLabels, settings.KnnK, settings.KnnTemperature),
@@ -133,12 +140,10 @@ public static class EvaluationRunner
 
     /// <summary>The rows of <paramref name="features"/> [N, D] whose label is not <see cref="ImageDataset.Unlabelled"/>, their
     /// labels and how many rows were left out; the same tensor and labels when every row has a label.</summary>
-    private static (Tensor Features, int[] Labels, int LeftOut) LabelledRows(Tensor features, int[] labels, string source)
+    private static (Tensor Features, int[] Labels, int LeftOut) LabelledRows(Tensor features, int[] labels)
     {
         var keep = Enumerable.Range(0, labels.Length).Where(i => labels[i] != ImageDataset.Unlabelled).ToArray();
         if (keep.Length == labels.Length) return (features, labels, 0);
-        if (keep.Length == 0)
-            throw new ArgumentException($"{source} has no labelled images (only images outside class folders); the protocols need labelled data");
         using var index = tensor(keep.Select(i => (long)i).ToArray());                 // [N']
         return (features.index_select(0, index), keep.Select(i => labels[i]).ToArray(), labels.Length - keep.Length); // [N', D]
     }

@@ -46,8 +46,10 @@ public class EvaluationRunnerTests
         Assert.Equal(1, json["test_unlabelled_left_out"]!.GetValue<int>());
         // A set of only unlabelled images cannot be scored.
         using var none = Points([[1, 2]], [ImageDataset.Unlabelled], "only-loose");
-        var e = Assert.Throws<ArgumentException>(() => EvaluationRunner.Run(Protocol.Knn, "raw", train, none, new EvaluationSettings { KnnK = 1 }));
+        var stages = new List<string>();
+        var e = Assert.Throws<ArgumentException>(() => EvaluationRunner.Run(Protocol.Knn, "raw", train, none, new EvaluationSettings { KnnK = 1 }, (s, _, _) => stages.Add(s)));
         Assert.Contains("only-loose has no labelled images", e.Message);
+        Assert.Empty(stages);                                                // refused before any feature was extracted
     }
 
     [Fact]
