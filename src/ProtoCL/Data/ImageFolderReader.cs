@@ -30,17 +30,19 @@ public static class ImageFolderReader
         var kept = new List<(DecodeResult Image, ImageFile File)>();
         var skipped = new List<SkippedImage>();
         int limit = options.Limit ?? int.MaxValue;
-        (int Width, int Height)? target = options.ImageSize is int side ? (side, side) : null;
+        (int Width, int Height)? asked = options.ImageSize is int side ? (side, side) : null;
+        (int Width, int Height)? target = null;
         int next = 0;
         long toRead = Math.Min(scan.Files.Count, limit);             // files to decode, unless bad ones are skipped on the way
 
-        // Without an explicit size the first readable image sets it, so decode one at a time until one succeeds.
+        // Decode one at a time until one image succeeds: without an explicit size it sets the size, and either way its
+        // channels size the memory check below (a colour image makes the whole set three channels).
         for (; target is null && next < scan.Files.Count; next++)
         {
-            var result = ImageDecoder.Decode(scan.Files[next].Path, null, options.MaxPixelsPerImage);
+            var result = ImageDecoder.Decode(scan.Files[next].Path, asked, options.MaxPixelsPerImage);
             Accept(scan.Files[next], result, options.BadImagePolicy, kept, skipped);
             if (result.Pixels is not null)
-                target = (result.Width, result.Height);
+                target = asked ?? (result.Width, result.Height);
         }
 
         if (target is (int tw, int th))
@@ -92,11 +94,12 @@ public static class ImageFolderReader
         double need = 2.0 * count * channels * width * height;
         if (need <= available) return;
         string size = sizedBy is null ? $"{width}x{height}" : $"{width}x{height} (the size of its first image, {sizedBy})";
-        throw new DataException($"{root}: {count:N0} images at {size} need at least {Gigabytes(need)} of memory to load, " +
-                                $"more than the {Gigabytes(available)} available; pass --image-size (e.g. 64 or 224) to load them smaller, or --limit to load fewer");
+        throw new DataException($"{root}: {count:N0} images at {size} need at least {Readable(need)} of memory to load, " +
+                                $"more than the {Readable(available)} available; pass --image-size (e.g. 64 or 224) to load them smaller, or --limit to load fewer");
     }
 
-    private static string Gigabytes(double bytes) => bytes >= 1e9 ? $"{bytes / 1e9:F1} GB" : $"{bytes / 1e6:F1} MB";
+    private static string Readable(double bytes) =>
+        bytes >= 1e9 ? $"{bytes / 1e9:F1} GB" : bytes >= 1e6 ? $"{bytes / 1e6:F1} MB" : $"{bytes / 1e3:F1} KB";
 
     /// <summary>
     /// Reads single image files as <paramref name="like"/>'s images are held: brought to its width and height (the centred

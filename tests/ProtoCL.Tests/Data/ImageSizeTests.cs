@@ -107,11 +107,25 @@ public class ImageSizeTests
         Assert.Contains("3 images at 10x10 (the size of its first image, ", e.Message);
         Assert.Contains("0.png)", e.Message);
         Assert.Contains("--image-size", e.Message);
-        // At a size of their own (8 x 8, channels not yet known, so counted as one): 2 * 3 * 1 * 8 * 8 = 384 bytes.
+        // At a size of their own (8 x 8, one channel as the first image has): 2 * 3 * 1 * 8 * 8 = 384 bytes.
         var sized = Assert.Throws<DataException>(() => ImageFolderReader.Read(dir.Path, new DataLoadOptions { ImageSize = 8, MemoryBudgetBytes = 383 }));
         Assert.Contains("3 images at 8x8 need", sized.Message);
         using var ok = ImageFolderReader.Read(dir.Path, new DataLoadOptions { ImageSize = 8, MemoryBudgetBytes = 384 });
         Assert.Equal(new long[] { 3, 1, 8, 8 }, ok.Images.shape);
+    }
+
+    [Fact]
+    public void Should_CountThreeChannels_When_TheFirstImageAtAnAskedSizeIsColour()
+    {
+        // Three 10 x 10 colour images at 8 x 8 need 2 * 3 * 3 * 8 * 8 = 1152 bytes; counting one channel would say 384.
+        using var dir = new TempFolder();
+        for (int i = 0; i < 3; i++)
+            dir.Write($"{i}.png", SkiaImages.Solid(10, 10, (200, 40, (byte)(10 * i))));
+
+        var e = Assert.Throws<DataException>(() => ImageFolderReader.Read(dir.Path, new DataLoadOptions { ImageSize = 8, MemoryBudgetBytes = 1151 }));
+        Assert.Contains("3 images at 8x8 need at least 1.2 KB of memory", e.Message);
+        using var ok = ImageFolderReader.Read(dir.Path, new DataLoadOptions { ImageSize = 8, MemoryBudgetBytes = 1152 });
+        Assert.Equal(new long[] { 3, 3, 8, 8 }, ok.Images.shape);
     }
 
     [Fact]
