@@ -46,7 +46,7 @@ public static class EvaluationRunner
     public static Dictionary<Protocol, JsonObject> RunAll(IReadOnlyList<Protocol> protocols, string checkpoint, ImageDataset train, ImageDataset test,
         EvaluationSettings settings, Action<string, long, long>? progress = null, Action<Protocol, JsonObject>? done = null)
     {
-        _ = Labels(train, test);                                         // refused before minutes of feature extraction
+        _ = Labels(protocols, train, test);                              // refused before minutes of feature extraction
         using var scope = NewDisposeScope();
         var (trainFeatures, testFeatures) = Features(checkpoint, train, test, settings.Seed, progress); // [N, D], [M, D]
         return Evaluate(protocols, checkpoint, train, test, trainFeatures, testFeatures, settings, done);
@@ -77,10 +77,34 @@ public static class EvaluationRunner
         return (trainFeatures, testFeatures);
     }
 
-    /// <summary>The labels of both sets, which every protocol scores against; throws <see cref="ArgumentException"/> naming a
-    /// set without them, or whose every image is <see cref="ImageDataset.Unlabelled"/>.</summary>
-    private static (int[] Train, int[] Test) Labels(ImageDataset train, ImageDataset test) =>
-        (LabelsOf(train, "training"), LabelsOf(test, "test"));
+    /// <summary>The labels of both sets, which every protocol scores against, the test labels numbered as the training
+    /// classes of the same name (see <see cref="AlignedToTraining"/>); throws <see cref="ArgumentException"/> naming a set
+    /// without them, or whose every image is <see cref="ImageDataset.Unlabelled"/>.</summary>
+    private static (int[] Train, int[] Test) Labels(IReadOnlyList<Protocol> protocols, ImageDataset train, ImageDataset test) =>
+        (LabelsOf(train, "training"),
+         AlignedToTraining(LabelsOf(test, "test"), train, test, protocols.Any(p => p != Protocol.Cluster)));
+
+    /// <summary>
+    /// <paramref name="testLabels"/> renumbered so that each test class carries the index of the training class with the
+    /// same name, when both sets name their classes (two class-folder trees whose folders differ, e.g. a test tree with
+    /// only some of the classes); unchanged when either set has no class names or both name the same classes. A test
+    /// class without a training class of its name is refused when <paramref name="classified"/> (a classifier trained on
+    /// the training classes cannot be scored on it); clustering reads only the test labels and keeps them as they are.
+    /// </summary>
+    private static int[] AlignedToTraining(int[] testLabels, ImageDataset train, ImageDataset test, bool classified)
+    {
+        if (train.ClassNames is not { } trainNames || test.ClassNames is not { } testNames || trainNames.SequenceEqual(testNames, StringComparer.Ordinal))
+            return testLabels;
+        var index = trainNames.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => p.i, StringComparer.Ordinal);
+        var missing = testNames.Where((name, c) => !index.ContainsKey(name) && testLabels.Contains(c)).ToArray();
+        if (missing.Length > 0)
+        {
+            if (!classified) return testLabels;
+            throw new ArgumentException($"the test data's class(es) {string.Join(", ", missing.Select(n => $"'{n}'"))} have no training class of that name " +
+                                        $"(training classes: {string.Join(", ", trainNames)}); a classifier fit on the training classes cannot be scored on them");
+        }
+        return testLabels.Select(c => c == ImageDataset.Unlabelled ? c : index[testNames[c]]).ToArray();
+    }
 
     private static int[] LabelsOf(ImageDataset data, string role)
     {
@@ -94,7 +118,7 @@ public static class EvaluationRunner
     public static JsonObject Evaluate(Protocol protocol, string checkpoint, ImageDataset train, ImageDataset test, Tensor trainFeatures, Tensor testFeatures,
         EvaluationSettings settings)
     {
-        var (trainLabels, testLabels) = Labels(train, test);
+        var (trainLabels, testLabels) = Labels([protocol], train, test);
         bool finite;
         using (NewDisposeScope())
         using (no_grad())

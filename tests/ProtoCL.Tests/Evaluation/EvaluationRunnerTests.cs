@@ -53,6 +53,29 @@ public class EvaluationRunnerTests
     }
 
     [Fact]
+    public void Should_MatchTestClassesToTrainingClassesByName_When_TheFoldersDiffer()
+    {
+        // Training classes birds (0) at 2.9 deg, cats (1) at 87.1 deg, dogs (2) at 45 deg; the test tree has only cats and
+        // dogs, numbered 0 and 1 by its own folders. Matched by name, (0, 90) is a cat (nearest (10, 200), cats) and (90, 100)
+        // a dog (nearest (100, 100), dogs): 2 of 2 right. Matched by position both would be wrong (cats = 0 = birds).
+        using var train = new ImageDataset(tensor(new byte[] { 200, 10, 10, 200, 100, 100 }).view(3, 1, 1, 2), [0, 1, 2], "train-tree", ["birds", "cats", "dogs"]);
+        using var test = new ImageDataset(tensor(new byte[] { 0, 90, 90, 100 }).view(2, 1, 1, 2), [0, 1], "test-tree", ["cats", "dogs"]);
+
+        var json = EvaluationRunner.Run(Protocol.Knn, "raw", train, test, new EvaluationSettings { KnnK = 1 });
+        Assert.Equal(1.0, json["accuracy"]!.GetValue<double>(), 12);
+
+        // A test class the training data does not have cannot be classified: refused before extraction, naming it;
+        // clustering reads only the test labels and runs.
+        using var zebras = new ImageDataset(tensor(new byte[] { 0, 90, 90, 100 }).view(2, 1, 1, 2), [0, 1], "zebra-tree", ["cats", "zebras"]);
+        var stages = new List<string>();
+        var e = Assert.Throws<ArgumentException>(() => EvaluationRunner.Run(Protocol.Knn, "raw", train, zebras, new EvaluationSettings { KnnK = 1 }, (s, _, _) => stages.Add(s)));
+        Assert.Contains("the test data's class(es) 'zebras' have no training class of that name (training classes: birds, cats, dogs)", e.Message);
+        Assert.Empty(stages);
+        var cluster = EvaluationRunner.Run(Protocol.Cluster, "raw", train, zebras, new EvaluationSettings());
+        Assert.Equal(2, cluster["test_images"]!.GetValue<int>());
+    }
+
+    [Fact]
     public void Should_ScoreHandPlacedPointsByCosineNearestNeighbour_When_RunningKnnOnRawPixels()
     {
         // Train points at angles atan2(y, x): (200, 10) 2.9 deg class 0, (10, 200) 87.1 deg class 1, (100, 100) 45 deg class 2.
