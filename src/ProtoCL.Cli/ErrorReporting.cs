@@ -33,16 +33,43 @@ public static class ErrorReporting
     {
         AggregateException { InnerExceptions.Count: 1 } a => Describe(a.InnerExceptions[0]),
         TypeInitializationException { InnerException: { } inner } => Describe(inner),
-        CommandParseException or CommandRuntimeException => (BadInput, OneLine(e.Message)),
+        CommandParseException or CommandRuntimeException => (BadInput, OneLine(Plain(e.Message))),
         UserError or DataException or ArgumentException or InvalidDataException or FileNotFoundException or DirectoryNotFoundException => (BadInput, OneLine(e.Message)),
         UnauthorizedAccessException => (BadInput, OneLine(e.Message) + " (check the permissions of the path)"),
         IOException => (BadInput, OneLine(e.Message)),
         TrainingDivergedException => (Stopped, OneLine(e.Message)),
         OperationCanceledException { InnerException: TrainingInterruptedException } => (Stopped, OneLine(e.Message)),
         OperationCanceledException => (Stopped, "interrupted; the last finished epoch's checkpoint is kept (continue with --resume)"),
-        OutOfMemoryException => (Internal, "out of memory; try a smaller --batch-size, --width or --limit"),
+        OutOfMemoryException => (Internal, "out of memory; " + MemoryHint),
+        System.Runtime.InteropServices.ExternalException when TorchAllocation(e.Message) is long bytes =>
+            (Internal, $"out of memory: libtorch could not allocate {bytes / 1e9:F1} GB; " + MemoryHint),
         _ => (Internal, $"internal error ({e.GetType().Name}): {OneLine(e.Message)}; please report it"),
     };
+
+    /// <summary>Spectre.Console.Cli's messages with .NET type names said in words ("Failed to convert 'abc' to Nullable`1.").</summary>
+    private static string Plain(string message)
+    {
+        var m = System.Text.RegularExpressions.Regex.Match(message, @"^Failed to convert '(.*)' to (\S+?)\.?$");
+        if (message.StartsWith("Unknown option", StringComparison.Ordinal)) return message.TrimEnd('.') + " (--help lists the options)";
+        if (!m.Success) return message;
+        string kind = m.Groups[2].Value switch
+        {
+            "Int32" or "Int64" or "Nullable`1" => "a number",
+            "Double" or "Single" => "a number",
+            "Boolean" => "true or false",
+            _ => "a value of the option's type",
+        };
+        return $"'{m.Groups[1].Value}' is not {kind}, which that option takes (--help lists the options and their values)";
+    }
+
+    private const string MemoryHint = "try a smaller --batch-size, --image-size, --width or --limit";
+
+    /// <summary>The bytes a failed libtorch allocation asked for ("... you tried to allocate N bytes ..."); null for other messages.</summary>
+    internal static long? TorchAllocation(string message)
+    {
+        var m = System.Text.RegularExpressions.Regex.Match(message, @"tried to allocate (\d+) bytes");
+        return m.Success && long.TryParse(m.Groups[1].Value, out long bytes) ? bytes : null;
+    }
 
     private static string OneLine(string message) => string.Join(" ", message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 }

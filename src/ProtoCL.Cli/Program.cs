@@ -15,6 +15,7 @@ app.Configure(config =>
     config.SetApplicationName("protocl");
     config.SetApplicationVersion(VersionText.Text); // lists -v, --version in the help
     config.PropagateExceptions();
+    config.UseStrictParsing();                      // an unknown or misspelt option is an error, not silently ignored
     config.AddCommand<TrainCommand>("train").WithDescription("Train an encoder with PCL (or MoCo, SimCLR, PCL-SimCLR) on a dataset.");
     config.AddCommand<BenchCommand>("bench").WithDescription("Measure training, E-step and augmentation speed, FLOPs and memory.");
     config.AddBranch("eval", eval =>

@@ -28,7 +28,7 @@ public sealed class AssignCommand : Command<AssignSettings>
 {
     public override int Execute(CommandContext context, AssignSettings s, CancellationToken cancellationToken)
     {
-        if (File.Exists(s.Csv) && !s.Force) throw new UserError($"{s.Csv} exists; pass --force to replace it");
+        OutputFile.ThrowIfTaken(s.Force, s.Csv);
         using var data = DataSettings.LoadFor(s.Checkpoint, s.Data, s.LoadOptions);
         var (levels, folder, isLast) = ConsoleProgress.Run(o => RunPrototypes.Assign(s.Checkpoint, data, s.Epoch, (d, t) => o.Progress("embedding", d, t)));
         AssignmentTable.Write(s.Csv, data, levels);

@@ -80,7 +80,7 @@ public abstract class BudgetSettings : CommandSettings
 
     public static int[] ParseClusters(string text)
     {
-        var parts = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var parts = text.Split(',', StringSplitOptions.TrimEntries);
         var ks = new int[parts.Length];
         for (int i = 0; i < parts.Length; i++)
             if (!int.TryParse(parts[i], out ks[i]))

@@ -13,7 +13,8 @@ public sealed class EmbedSettings : DataSettings
     [CommandOption("--out <FILE.npy>")] [Description("Output .npy file (float32, N x d).")] public string Out { get; set; } = "";
     [CommandOption("--kind <KIND>")] [Description("backbone (default: pooled features used by the evaluations) or embedding (L2-normalised head output).")] public string Kind { get; set; } = "backbone";
     [CommandOption("--seed <N>")] [Description("Seed for --checkpoint random.")] public int Seed { get; set; }
-    [CommandOption("--force")] [Description("Replace an existing --out file.")] public bool Force { get; set; }
+    [CommandOption("--csv <FILE>")] [Description("Also write which image each row is: index,file,label per row.")] public string? Csv { get; set; }
+    [CommandOption("--force")] [Description("Replace existing --out / --csv files.")] public bool Force { get; set; }
 
     public override Spectre.Console.ValidationResult Validate()
     {
@@ -29,11 +30,16 @@ public sealed class EmbedCommand : Command<EmbedSettings>
 {
     public override int Execute(CommandContext context, EmbedSettings s, CancellationToken cancellationToken)
     {
-        if (File.Exists(s.Out) && !s.Force) throw new UserError($"{s.Out} exists; pass --force to replace it");
+        OutputFile.ThrowIfTaken(s.Force, s.Out, s.Csv);
         using var data = DataSettings.LoadFor(s.Checkpoint, s.Data, s.LoadOptions);
         using var features = Features(s.Checkpoint, s.Kind, data, s.Seed); // [N, d]
         Npy.Write(s.Out, features);
         Console.WriteLine($"wrote {s.Out}: {features.shape[0]} x {features.shape[1]} float32");
+        if (s.Csv is not null)
+        {
+            AtomicFile.WriteAllText(s.Csv, ImageIndexTable.Csv(data));
+            Console.WriteLine($"wrote {s.Csv}: which image each row is (index,file,label)");
+        }
         return 0;
     }
 

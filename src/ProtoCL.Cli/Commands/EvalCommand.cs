@@ -17,8 +17,12 @@ public class EvalSettings : CommandSettings
     [CommandOption("--seed <N>")] [Description("Seed of draws, k-means and initialisations.")] public int Seed { get; set; }
     [CommandOption("--limit <N>")] [Description("Use only the first N training images.")] public int? Limit { get; set; }
     [CommandOption("--image-size <S>")] [Description(DataSettings.ImageSizeHelp)] public int? ImageSize { get; set; }
-    [CommandOption("-k|--neighbors <N>")] [Description("kNN neighbours (default 200).")] public int K { get; set; } = 200;
+    [CommandOption("-k|--neighbors|--neighbours <N>")] [Description("kNN neighbours (default 200).")] public int K { get; set; } = 200;
     [CommandOption("--temperature <T>")] [Description("kNN temperature (default 0.07).")] public double Temperature { get; set; } = 0.07;
+    [CommandOption("--shots <K,K,...>")] [Description("lowshot: labelled images per class to draw (default 1,2,4,8,16, the paper's).")] public string? Shots { get; set; }
+    [CommandOption("--on-bad-image <POLICY>")] [Description("fail (default: stop and name the file) or skip (count and warn).")] public string OnBadImage { get; set; } = "fail";
+    [CommandOption("--force")] [Description("Replace existing result files (--json, or --json-dir's files).")] public bool Force { get; set; }
+
 
     public override Spectre.Console.ValidationResult Validate()
     {
@@ -26,9 +30,28 @@ public class EvalSettings : CommandSettings
         if (K < 1) return Spectre.Console.ValidationResult.Error($"--neighbors must be at least 1 (got {K})");
         if (!(Temperature > 0)) return Spectre.Console.ValidationResult.Error($"--temperature must be positive (got {Temperature})");
         if (Limit is < 1) return Spectre.Console.ValidationResult.Error($"--limit must be at least 1 (got {Limit})");
-        if (DataSettings.ImageSizeError(ImageSize) is string error) return Spectre.Console.ValidationResult.Error(error);
+        if ((DataSettings.ImageSizeError(ImageSize) ?? DataSettings.PolicyError(OnBadImage) ?? ShotsError(Shots)) is string error) return Spectre.Console.ValidationResult.Error(error);
         return base.Validate();
     }
+
+    /// <summary>The evaluation settings these options give.</summary>
+    internal EvaluationSettings Settings => new()
+    {
+        Seed = Seed, KnnK = K, KnnTemperature = Temperature,
+        LowShotShots = Shots is null ? new EvaluationSettings().LowShotShots : ParseShots(Shots)!,
+    };
+
+    private static int[]? ParseShots(string text)
+    {
+        var parts = text.Split(',', StringSplitOptions.TrimEntries);
+        var shots = new int[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+            if (!int.TryParse(parts[i], out shots[i]) || shots[i] < 1) return null;
+        return shots.Distinct().Count() == shots.Length ? shots : null;
+    }
+
+    private static string? ShotsError(string? text) =>
+        text is null || ParseShots(text) is not null ? null : $"--shots must be distinct positive integers separated by commas, such as 1,2,4 (got '{text}')";
 }
 
 /// <summary><c>protocl eval PROTOCOL</c>: one evaluation protocol on frozen features.</summary>
@@ -36,24 +59,31 @@ public abstract class EvalCommand(Protocol protocol) : Command<EvalSettings>
 {
     public override int Execute(CommandContext context, EvalSettings s, CancellationToken cancellationToken)
     {
-        using var train = DataSettings.LoadFor(s.Checkpoint, s.TrainData ?? Data.DatasetLoader.FashionMnistTrainPath, new Data.DataLoadOptions { Limit = s.Limit, ImageSize = s.ImageSize });
-        using var test = DataSettings.LoadFor(s.Checkpoint, s.TestData ?? Data.DatasetLoader.FashionMnistTestPath, new Data.DataLoadOptions { ImageSize = s.ImageSize });
-        var settings = new EvaluationSettings { Seed = s.Seed, KnnK = s.K, KnnTemperature = s.Temperature };
+        ConsoleProgress.ResultOnStandardOutput = s.Json is null;           // the JSON goes to stdout: keep it clean
+        OutputFile.ThrowIfTaken(s.Force, s.Json);                          // before any image is read
+        using var train = DataSettings.LoadFor(s.Checkpoint, s.TrainData ?? Data.DatasetLoader.FashionMnistTrainPath, new Data.DataLoadOptions { Limit = s.Limit, ImageSize = s.ImageSize, BadImagePolicy = DataSettings.Policy(s.OnBadImage) });
+        using var test = DataSettings.LoadFor(s.Checkpoint, s.TestData ?? Data.DatasetLoader.FashionMnistTestPath, new Data.DataLoadOptions { ImageSize = s.ImageSize, BadImagePolicy = DataSettings.Policy(s.OnBadImage) });
+        var settings = s.Settings;
         var json = ConsoleProgress.Run(o => EvaluationRunner.Run(protocol, s.Checkpoint, train, test, settings, (stage, d, t) => o.Progress(stage, d, t)));
         var text = json.ToJsonString(JsonDefaults.Indented);
-        Console.WriteLine(Summary(json));
         if (s.Json is not null)
         {
+            Console.WriteLine(Summary(json));
             AtomicFile.WriteAllText(s.Json, text);
             Console.WriteLine($"wrote {s.Json}");
         }
-        else Console.WriteLine(text);
+        else
+        {
+            Console.Error.WriteLine(Summary(json));
+            Console.WriteLine(text);
+        }
         return 0;
     }
 
     internal static string Summary(System.Text.Json.Nodes.JsonObject j) => j["protocol"]!.GetValue<string>() switch
     {
-        "lowshot" => "low-shot accuracy (k=1,2,4,8,16): " + string.Join(" / ", new[] { "1", "2", "4", "8", "16" }.Select(k => $"{j["results"]![k]!["accuracy_mean"]!.GetValue<double>():P1}")),
+        "lowshot" => $"low-shot accuracy (k={string.Join(",", j["results"]!.AsObject().Select(r => r.Key))}): " +
+                     string.Join(" / ", j["results"]!.AsObject().Select(r => $"{r.Value!["accuracy_mean"]!.GetValue<double>():P1}")),
         "cluster" => $"AMI {j["ami"]!.GetValue<double>():F3}, NMI {j["nmi"]!.GetValue<double>():F3}, accuracy {j["accuracy"]!.GetValue<double>():P1}" + Levels(j),
         var p => $"{p} accuracy {j["accuracy"]!.GetValue<double>():P2}",
     };
@@ -91,10 +121,12 @@ public sealed class EvalAllCommand : Command<EvalAllSettings>
 
     public override int Execute(CommandContext context, EvalAllSettings s, CancellationToken cancellationToken)
     {
-        using var train = DataSettings.LoadFor(s.Checkpoint, s.TrainData ?? Data.DatasetLoader.FashionMnistTrainPath, new Data.DataLoadOptions { Limit = s.Limit, ImageSize = s.ImageSize });
-        using var test = DataSettings.LoadFor(s.Checkpoint, s.TestData ?? Data.DatasetLoader.FashionMnistTestPath, new Data.DataLoadOptions { ImageSize = s.ImageSize });
+        if (s.JsonDir is not null) OutputFile.ThrowIfTaken(s.Force, Protocols.Select(p => Path.Combine(s.JsonDir, EvaluationRunner.Name(p) + ".json")));
+        using var train = DataSettings.LoadFor(s.Checkpoint, s.TrainData ?? Data.DatasetLoader.FashionMnistTrainPath, new Data.DataLoadOptions { Limit = s.Limit, ImageSize = s.ImageSize, BadImagePolicy = DataSettings.Policy(s.OnBadImage) });
+        using var test = DataSettings.LoadFor(s.Checkpoint, s.TestData ?? Data.DatasetLoader.FashionMnistTestPath, new Data.DataLoadOptions { ImageSize = s.ImageSize, BadImagePolicy = DataSettings.Policy(s.OnBadImage) });
         if (s.JsonDir is not null) Directory.CreateDirectory(s.JsonDir);
-        var settings = new EvaluationSettings { Seed = s.Seed, KnnK = s.K, KnnTemperature = s.Temperature };
+        var settings = s.Settings;
+        var failures = new List<string>();
         ConsoleProgress.Run(o => EvaluationRunner.RunAll(Protocols, s.Checkpoint, train, test, settings, (stage, d, t) => o.Progress(stage, d, t), (protocol, json) =>
         {
             o.Message(EvalCommand.Summary(json));
@@ -102,7 +134,9 @@ public sealed class EvalAllCommand : Command<EvalAllSettings>
             var path = Path.Combine(s.JsonDir, EvaluationRunner.Name(protocol) + ".json");
             AtomicFile.WriteAllText(path, json.ToJsonString(JsonDefaults.Indented)); // each as soon as it is done
             o.Message($"wrote {path}");
-        }));
+        }, (protocol, e) => failures.Add($"{EvaluationRunner.Name(protocol)}: {e.Message}")));  // the others still run
+        if (failures.Count > 0)
+            throw new UserError($"{string.Join("; ", failures)} ({Protocols.Length - failures.Count} of {Protocols.Length} protocols done{(s.JsonDir is null ? "" : " and written")})");
         return 0;
     }
 }

@@ -33,8 +33,7 @@ public sealed class NeighboursCommand : Command<NeighboursSettings>
 {
     public override int Execute(CommandContext context, NeighboursSettings s, CancellationToken cancellationToken)
     {
-        foreach (var file in new[] { s.Csv, s.Png })
-            if (file is not null && File.Exists(file) && !s.Force) throw new UserError($"{file} exists; pass --force to replace it");
+        OutputFile.ThrowIfTaken(s.Force, s.Csv, s.Png);
         using var data = DataSettings.LoadFor(s.Checkpoint, s.Data, s.LoadOptions);
         // Before the features, so a wrong name fails at once: images of --data by index or name, other files read as
         // --data's are, and a folder stands for every image in it (each one of --data's where it is one).
@@ -52,15 +51,21 @@ public sealed class NeighboursCommand : Command<NeighboursSettings>
                 return data.Count + outside.Count - 1;
             }
         }
+        // A folder query is a folder as given, or one below an image-folder --data; files --data skipped as unreadable are skipped there too.
+        var skipped = data.Skipped.Select(k => Path.GetFullPath(k.Path)).ToHashSet();
+        string? Folder(string q) =>
+            Directory.Exists(q) ? q
+            : s.Data is not null && Directory.Exists(s.Data) && !Path.IsPathRooted(q) && Directory.Exists(Path.Combine(s.Data, q)) ? Path.Combine(s.Data, q)
+            : null;
         foreach (var q in s.Queries)
         {
             try
             {
                 queries.Add(Locate(q));
             }
-            catch (ArgumentException) when (Directory.Exists(q))
+            catch (ArgumentException) when (Folder(q) is not null)
             {
-                var files = ImageQuery.ImagesIn(q);
+                var files = ImageQuery.ImagesIn(Folder(q)!).Where(f => !skipped.Contains(Path.GetFullPath(f))).ToList();
                 if (files.Count == 0)
                     throw new UserError($"the folder '{q}' holds no images ({string.Join(", ", ImageQuery.Extensions)})");
                 queries.AddRange(files.Select(Locate));

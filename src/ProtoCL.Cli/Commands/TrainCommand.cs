@@ -17,6 +17,7 @@ public sealed class TrainCommand : Command<TrainSettings>
     public override int Execute(CommandContext context, TrainSettings settings, CancellationToken cancellationToken)
     {
         var run = new RunDirectory(settings.Out ?? Path.Combine("runs", DateTime.Now.ToString("yyyyMMdd-HHmmss")));
+        if (File.Exists(run.Path)) throw new UserError($"--out {run.Path} is a file; a run needs a folder");
         if (run.HasRunFiles && !settings.Resume && !settings.Force)
             throw new UserError($"{run.Path} already holds a run; continue it with --resume or replace it with --force");
 
@@ -28,18 +29,27 @@ public sealed class TrainCommand : Command<TrainSettings>
         {
             var requested = options with { Encoder = options.Encoder with { InChannels = saved.Options.Encoder.InChannels, ImageSize = saved.Options.Encoder.ImageSize } };
             var differences = Differences(saved.Options with { Epochs = 0 }, requested with { Epochs = 0 });
-            if (settings.Data is not null && settings.Data != saved.Data && settings.Data != DatasetLoader.PathOf(saved.Data))
-                differences.Insert(0, $"data: {saved.Data} -> {settings.Data}");
+            if (settings.Data is not null && !SameData(settings.Data, saved.Data))
+            {
+                // The images may have moved (or the run be resumed from another folder): a checkpoint that holds the digest
+                // of its images' pixels refuses other images by itself, so a new path to the same images is accepted.
+                if (run.HasCheckpoint && Checkpoint.ReadMeta(run.Checkpoint).DataDigest is null)
+                    differences.Insert(0, $"data: {saved.Data} -> {settings.Data}");
+                else
+                    Console.Error.WriteLine($"note: reading the run's images from {settings.Data} (it recorded {saved.Data}); the checkpoint checks that they are the same images");
+            }
             if (differences.Count > 0)
                 throw new UserError($"--resume with settings that differ from {run.Config}: {string.Join("; ", differences)} (only --epochs may change)");
         }
 
-        var dataPath = settings.Data ?? (saved is null ? null : DatasetLoader.PathOf(saved.Data));
+        var dataPath = FullPath(settings.Data ?? (saved is null ? null : DatasetLoader.PathOf(saved.Data)));
+        if (saved is not null && settings.Data is null && dataPath is not null && dataPath != DatasetLoader.EmbeddedPath && !File.Exists(dataPath) && !Directory.Exists(dataPath))
+            throw new UserError($"the run's images ({saved.Data}) are not found from {Environment.CurrentDirectory}; pass --data with their path (the checkpoint checks that they are the same images)");
         using var data = DataSettings.Load(dataPath, settings.LoadOptions with { Limit = options.Limit, ImageSize = options.LoadSize });
         var problems = TrainingOptionsValidator.Validate(options with { Encoder = options.Encoder with { InChannels = data.Channels, ImageSize = Math.Max(data.Height, data.Width) } }, data.Count);
         if (problems.Count > 0)
-            throw new UserError(string.Join(" ", problems) + (settings.Preset is null && saved is null
-                ? " (no --preset was given, so these are the paper's ImageNet settings; --preset small suits 10k-60k small images)" : ""));
+            throw new UserError(string.Join("; ", problems) + (settings.Preset is null && saved is null
+                ? $" ({(settings.Resume ? $"{run.Path} holds no run to resume, so --resume starts a new one; " : "")}no --preset was given, so these are the paper's ImageNet settings; --preset small suits 10k-60k small images)" : ""));
 
         if (settings.Force && run.HasRunFiles) Clear(run);
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -65,12 +75,24 @@ public sealed class TrainCommand : Command<TrainSettings>
         return 0;
     }
 
+    /// <summary>A file or folder that exists as its absolute path, so the run's config names it from any folder; anything else
+    /// (embedded, a missing path whose error comes later) unchanged.</summary>
+    private static string? FullPath(string? path) =>
+        path is not null && (File.Exists(path) || Directory.Exists(path)) ? Path.GetFullPath(path) : path;
+
+    /// <summary>Whether a --data value names the data a run recorded (as given, as the path that loads it, or as the same absolute path).</summary>
+    private static bool SameData(string given, string recorded) =>
+        given == recorded || given == DatasetLoader.PathOf(recorded) || FullPath(given) == FullPath(DatasetLoader.PathOf(recorded));
+
     private static RunConfig ReadConfig(string path)
     {
         try
         {
-            return JsonSerializer.Deserialize<RunConfig>(File.ReadAllText(path), JsonDefaults.Indented)
-                   ?? throw new UserError($"{path} is empty");
+            var config = JsonSerializer.Deserialize<RunConfig>(File.ReadAllText(path), JsonDefaults.Indented)
+                         ?? throw new UserError($"{path} is empty");
+            if (config.Options is null || config.Data is null || config.Options.Encoder is null)
+                throw new UserError($"{path} is not a ProtoCL run config (it has no options or data); start a new run with --force");
+            return config;
         }
         catch (JsonException e)
         {

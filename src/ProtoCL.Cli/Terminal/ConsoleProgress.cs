@@ -10,9 +10,18 @@ namespace ProtoCL.Cli.Terminal;
 /// </summary>
 public static class ConsoleProgress
 {
+    /// <summary>
+    /// Set by a command whose standard output is its result (eval without --json prints the JSON there): progress and
+    /// messages then go to standard error, as plain lines when standard output is redirected, so the result stays clean.
+    /// </summary>
+    public static bool ResultOnStandardOutput { get; set; }
+
+    private static TextWriter Text => ResultOnStandardOutput ? Console.Error : Console.Out;
+
     public static T Run<T>(Func<ITrainingObserver, T> body)
     {
-        if (!AnsiConsole.Profile.Capabilities.Interactive || Console.IsErrorRedirected && Console.IsOutputRedirected)
+        if (!AnsiConsole.Profile.Capabilities.Interactive || Console.IsErrorRedirected && Console.IsOutputRedirected
+            || ResultOnStandardOutput && Console.IsOutputRedirected)
             return body(new PlainObserver());
         T result = default!;
         AnsiConsole.Progress()
@@ -59,13 +68,13 @@ public static class ConsoleProgress
             if (now - s.Last < 5 && done < total) { _stages[stage] = (s.Last, done, s.Started); return; }
             double elapsed = s.Started.Elapsed.TotalSeconds;
             string eta = done > 0 && done < total ? $", ETA {TimeSpan.FromSeconds(elapsed / done * (total - done)):mm\\:ss}" : "";
-            Console.WriteLine($"{stage}: {done}/{total}{(detail is null ? "" : "  " + detail)}{eta}");
+            Text.WriteLine($"{stage}: {done}/{total}{(detail is null ? "" : "  " + detail)}{eta}");
             _stages[stage] = (now, done, s.Started);
         }
 
-        public void EpochFinished(EpochMetrics m) => Console.WriteLine(Summary(m));
+        public void EpochFinished(EpochMetrics m) => Text.WriteLine(Summary(m));
 
-        public void Message(string text) => Console.WriteLine(text);
+        public void Message(string text) => Text.WriteLine(text);
     }
 
     public static string Summary(EpochMetrics m) =>

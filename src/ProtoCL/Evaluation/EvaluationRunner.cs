@@ -29,6 +29,8 @@ public sealed record EvaluationSettings
     public int KnnK { get; init; } = 200;
     /// <summary>kNN temperature: 0.07 (InstDisc).</summary>
     public double KnnTemperature { get; init; } = 0.07;
+    /// <summary>Low-shot labelled images per class: 1, 2, 4, 8, 16 (the paper's Table 1); fewer for classes with under 16 images.</summary>
+    public IReadOnlyList<int> LowShotShots { get; init; } = new LowShotSvmOptions().Shots;
 }
 
 /// <summary>
@@ -44,23 +46,34 @@ public static class EvaluationRunner
     /// <summary>Runs several protocols on one extraction of the features, in the order given; <paramref name="done"/>
     /// sees each result as soon as it is finished (so a caller can save it before the next protocol starts).</summary>
     public static Dictionary<Protocol, JsonObject> RunAll(IReadOnlyList<Protocol> protocols, string checkpoint, ImageDataset train, ImageDataset test,
-        EvaluationSettings settings, Action<string, long, long>? progress = null, Action<Protocol, JsonObject>? done = null)
+        EvaluationSettings settings, Action<string, long, long>? progress = null, Action<Protocol, JsonObject>? done = null,
+        Action<Protocol, Exception>? failed = null)
     {
         _ = Labels(protocols, train, test);                              // refused before minutes of feature extraction
         using var scope = NewDisposeScope();
         var (trainFeatures, testFeatures) = Features(checkpoint, train, test, settings.Seed, progress); // [N, D], [M, D]
-        return Evaluate(protocols, checkpoint, train, test, trainFeatures, testFeatures, settings, done);
+        return Evaluate(protocols, checkpoint, train, test, trainFeatures, testFeatures, settings, done, failed);
     }
 
     /// <summary>Runs several protocols on features already extracted, in the order given; <paramref name="done"/> sees
-    /// each result as soon as it is finished.</summary>
+    /// each result as soon as it is finished. With <paramref name="failed"/>, a protocol the data cannot serve (an
+    /// <see cref="ArgumentException"/> or <see cref="InvalidDataException"/>, e.g. too few images per class for the low-shot
+    /// draws) is reported to it and left out of the results, and the others still run; without it, it throws.</summary>
     public static Dictionary<Protocol, JsonObject> Evaluate(IReadOnlyList<Protocol> protocols, string checkpoint, ImageDataset train, ImageDataset test,
-        Tensor trainFeatures, Tensor testFeatures, EvaluationSettings settings, Action<Protocol, JsonObject>? done = null)
+        Tensor trainFeatures, Tensor testFeatures, EvaluationSettings settings, Action<Protocol, JsonObject>? done = null, Action<Protocol, Exception>? failed = null)
     {
         var results = new Dictionary<Protocol, JsonObject>();
         foreach (var protocol in protocols)
         {
-            results[protocol] = Evaluate(protocol, checkpoint, train, test, trainFeatures, testFeatures, settings);
+            try
+            {
+                results[protocol] = Evaluate(protocol, checkpoint, train, test, trainFeatures, testFeatures, settings);
+            }
+            catch (Exception e) when (failed is not null && e is ArgumentException or InvalidDataException)
+            {
+                failed(protocol, e);                                       // the data cannot serve this protocol: go on with the rest
+                continue;
+            }
             done?.Invoke(protocol, results[protocol]);
         }
         return results;
@@ -133,7 +146,8 @@ public static class EvaluationRunner
         {
             Protocol.Knn => KnnClassifier.Evaluate(trainFeatures, trainLabels, testFeatures, testLabels, settings.KnnK, settings.KnnTemperature),
             Protocol.Linear => LinearProbe.Evaluate(trainFeatures, trainLabels, testFeatures, testLabels, new LinearProbeOptions { Seed = settings.Seed }),
-            Protocol.LowShot => LowShotSvm.Evaluate(trainFeatures, trainLabels, testFeatures, testLabels, new LowShotSvmOptions { Seed = settings.Seed }),
+            Protocol.LowShot => LowShotSvm.Evaluate(trainFeatures, ThrowIfTooFewPerClass(train, trainLabels, settings.LowShotShots), testFeatures, testLabels,
+                                                    new LowShotSvmOptions { Seed = settings.Seed, Shots = settings.LowShotShots }),
             Protocol.Cluster => ClusterEvaluation.Evaluate(testFeatures, testLabels, seed: settings.Seed),
             _ => throw new ArgumentOutOfRangeException(nameof(protocol)),
         };
@@ -162,6 +176,23 @@ public static class EvaluationRunner
         return json;
     }
 
+    /// <summary><paramref name="labels"/> as they are, after refusing (naming the class) a training class with fewer labelled
+    /// images than the largest low-shot draw takes.</summary>
+    private static int[] ThrowIfTooFewPerClass(ImageDataset train, int[] labels, IReadOnlyList<int> shots)
+    {
+        if (shots.Count == 0) return labels;
+        int most = shots.Max();
+        var counts = labels.GroupBy(l => l).ToDictionary(g => g.Key, g => g.Count());
+        for (int c = 0; c <= (labels.Length == 0 ? -1 : labels.Max()); c++)
+        {
+            int n = counts.GetValueOrDefault(c);
+            if (n < most)
+                throw new ArgumentException($"the training class {train.ClassName(c)} has {n} labelled image(s), fewer than the {most} per class the low-shot " +
+                                            $"protocol draws (k = {string.Join(", ", shots)}); ask for fewer (--shots, e.g. {string.Join(",", shots.Where(k => k <= Math.Max(1, n)).DefaultIfEmpty(1))})");
+        }
+        return labels;
+    }
+
     /// <summary>The rows of <paramref name="features"/> [N, D] whose label is not <see cref="ImageDataset.Unlabelled"/>, their
     /// labels and how many rows were left out; the same tensor and labels when every row has a label.</summary>
     private static (Tensor Features, int[] Labels, int LeftOut) LabelledRows(Tensor features, int[] labels)
@@ -179,11 +210,14 @@ public static class EvaluationRunner
     private static (JsonArray Levels, string? Note) LevelAmi(string checkpoint, ImageDataset train)
     {
         var levels = new JsonArray();
+        if (checkpoint == "raw" || checkpoint == "random" || checkpoint.StartsWith("random:", StringComparison.Ordinal))
+            return (levels, $"{checkpoint} is a baseline without PCL levels");
         if (!Directory.Exists(checkpoint)) return (levels, null);
         var run = new RunDirectory(checkpoint);
         if (!run.HasCheckpoint) return (levels, null);
         var meta = Checkpoint.ReadMeta(run.Checkpoint);
-        if (meta.LastClusters is null) return (levels, null);
+        if (meta.LastClusters is null)
+            return (levels, $"the run has no E-step clusters to score ({meta.Options.Method.ToString().ToLowerInvariant()}{(meta.Options.Method is Method.Pcl or Method.PclSimclr ? ", still in its warm-up" : "")})");
         if (meta.OtherImagesReason(train) is { } other)
             return (levels, $"the PCL levels are not scored: --train-data is not the images the last E-step clustered ({other})");
         using var clusters = ClusterResult.Load(Path.Combine(run.Path, meta.LastClusters));

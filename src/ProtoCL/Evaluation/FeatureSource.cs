@@ -30,7 +30,7 @@ public static class FeatureSource
         {
             var options = checkpoint == "random"
                 ? new EncoderOptions()
-                : Checkpoint.ReadMeta(new RunDirectory(checkpoint[7..]).Checkpoint).Options.Encoder;
+                : Checkpoint.ReadMeta(CheckpointFile(checkpoint[7..])).Options.Encoder;
             options = options with { InChannels = data.Channels, ImageSize = Math.Max(data.Height, data.Width) };
             manual_seed(seed);
             using var encoder = new ResNetEncoder(options);
@@ -60,13 +60,16 @@ public static class FeatureSource
     }
 
     /// <summary>Loads a run folder's (or a checkpoint file's) encoder; clear errors when there is none.</summary>
-    public static (ResNetEncoder Encoder, CheckpointMeta Meta) LoadCheckpoint(string path)
+    public static (ResNetEncoder Encoder, CheckpointMeta Meta) LoadCheckpoint(string path) => Checkpoint.LoadEncoder(CheckpointFile(path));
+
+    /// <summary>The checkpoint file of a run folder (or the file itself); throws <see cref="FileNotFoundException"/> saying what is missing.</summary>
+    private static string CheckpointFile(string path)
     {
         var file = Directory.Exists(path) ? new RunDirectory(path).Checkpoint : path;
         if (!File.Exists(file))
             throw new FileNotFoundException(Directory.Exists(path)
                 ? $"{path} holds no checkpoint.pcl yet (train first, or pass raw / random)"
                 : $"no such checkpoint: {path} (give a run folder, raw or random)");
-        return Checkpoint.LoadEncoder(file);
+        return file;
     }
 }

@@ -95,7 +95,7 @@ public static class EmbeddingMap
             double[] xs = rows.Select(i => (double)xy[i, 0]).ToArray();
             double[] ys = rows.Select(i => (double)xy[i, 1]).ToArray();
             var markers = plot.Add.Markers(xs, ys, ScottPlot.MarkerShape.FilledCircle, size, palette.GetColor(c));
-            markers.LegendText = classNames is not null && label >= 0 && label < classNames.Count ? classNames[label] : $"label {label}";
+            markers.LegendText = classNames is not null && label >= 0 && label < classNames.Count ? classNames[label] : label == ProtoCL.Data.ImageDataset.Unlabelled ? "no label" : $"label {label}";
         }
         if (distinct.Length is > 0 and <= 20) plot.ShowLegend(ScottPlot.Edge.Right);
         PlotPng.Save(plot, pngPath, 1000, 760);

@@ -67,6 +67,10 @@ public static class RunReport
             AddMaps(run, images, features, options, figures, progress);
             AddNeighbours(run, images, features, options, sections, figures);
         }
+        else if (images is not null)
+            progress?.Invoke(images.Channels != meta.Channels
+                ? $"note: the map and the neighbour picture are left out: {images.Source} has {images.Channels}-channel images, the run {meta.Channels}-channel ones; pass --data with images like the run's"
+                : $"note: the map and the neighbour picture are left out: {images.Source} holds fewer than 2 images");
         if (meta.LastClusters is not null) AddPrototypeGrids(run, meta, options.Seed, sections, figures, progress);
         return HtmlReport.Write(run.Path, $"ProtoCL run {Path.GetFileName(run.Path)}", sections, figures);
     }
@@ -141,6 +145,7 @@ public static class RunReport
         catch (Exception e) when (e is IOException or DataException or ArgumentException or InvalidDataException or UnauthorizedAccessException)
         {
             sections.Add(("Prototypes", $"<p>The training images could not be read from {HtmlTable.Escape(meta.Source)} ({HtmlTable.Escape(e.Message)}), so the prototype grids are left out.</p>"));
+            progress?.Invoke($"note: the prototype grids are left out: the training images could not be read from {meta.Source} ({e.Message})");
             return;
         }
         using (train)
@@ -149,6 +154,7 @@ public static class RunReport
             if (meta.OtherImagesReason(train) is { } other)
             {
                 sections.Add(("Prototypes", $"<p>The training images have changed since the run ({HtmlTable.Escape(other)}), so the prototype grids are left out.</p>"));
+                progress?.Invoke($"note: the prototype grids are left out: the training images have changed since the run ({other})");
                 return;
             }
             foreach (var level in clusters.Levels)

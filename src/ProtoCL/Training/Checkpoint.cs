@@ -57,7 +57,8 @@ public sealed record CheckpointMeta
     public void ThrowIfOtherImages(ProtoCL.Data.ImageDataset data)
     {
         if (Channels != data.Channels || ImageSize != Math.Max(data.Height, data.Width))
-            throw new ArgumentException($"the checkpoint was trained on {Channels}-channel {ImageSize}px images; the data has {data.Channels}-channel {data.Height}x{data.Width} images");
+            throw new ArgumentException($"the checkpoint was trained on {Channels}-channel images whose longer side is {ImageSize} px; the data has {data.Channels}-channel {data.Width}x{data.Height} images" +
+                                        (Channels == data.Channels ? $" (an image folder is read at {ImageSize} x {ImageSize} with --image-size {ImageSize})" : ""));
     }
 }
 

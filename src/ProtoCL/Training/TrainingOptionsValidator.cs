@@ -58,6 +58,6 @@ public static class TrainingOptionsValidator
     public static void ThrowIfInvalid(TrainingOptions o, int? imageCount = null)
     {
         var errors = Validate(o, imageCount);
-        if (errors.Count > 0) throw new ArgumentException(string.Join(Environment.NewLine, errors));
+        if (errors.Count > 0) throw new ArgumentException(string.Join("; ", errors));
     }
 }

@@ -47,6 +47,16 @@ public class BadInputCliTests
         { "image 100 does not exist", ["neighbours", "--checkpoint", "raw", "--limit", "100", "--query", "100"] },
         { "needs a run folder: raw has no projection head", ["neighbours", "--checkpoint", "raw", "--kind", "embedding", "--limit", "100", "--query", "1"] },
         { "holds no checkpoint.pcl", ["report", "--run", "OUT"] },
+        { "Unknown option 'image-sise' (--help lists the options)", ["train", "--limit", "100", "--image-sise", "32", "--out", "OUT"] },
+        { "Unknown option 'bogus'", ["eval", "knn", "--checkpoint", "raw", "--bogus"] },
+        { "'abc' is not a number, which that option takes", ["train", "--image-size", "abc", "--out", "OUT"] },
+        { "--clusters must be a comma-separated list of integers such as 100,200,400 (got '3,,6')", ["train", "--clusters", "3,,6", "--out", "OUT"] },
+        { "--shots must be distinct positive integers separated by commas, such as 1,2,4 (got '1,0')", ["eval", "lowshot", "--checkpoint", "raw", "--shots", "1,0"] },
+        { "--on-bad-image must be fail or skip", ["eval", "knn", "--checkpoint", "raw", "--on-bad-image", "drop"] },
+        { "--on-bad-image must be fail or skip", ["report", "--run", "OUT", "--on-bad-image", "drop"] },
+        { "no such checkpoint: /nonexistent-run (give a run folder, raw or random)", ["embed", "--checkpoint", "random:/nonexistent-run", "--limit", "10", "--out", "OUT"] },
+        { "holds no run to resume, so --resume starts a new one", ["train", "--limit", "100", "--out", "OUT", "--resume"] },
+        { "must not exceed the number of images (100); use --batch-size 96 or fewer; K = 100, 200, 400", ["train", "--preset", "demo", "--limit", "100", "--out", "OUT"] },
         { "--neighbours must be at least 1", ["report", "--run", "OUT", "--neighbours", "0"] },
     };
 
@@ -79,6 +89,36 @@ public class BadInputCliTests
         AssertCleanFailure(CliProcess.Run(120, "train", "--limit", "200", "--out", dir, "--resume"), "not a readable ProtoCL config");
         Assert.Equal("{ \"method\": ", File.ReadAllText(Path.Combine(dir, "config.json")));
         Assert.Equal("precious\n", File.ReadAllText(Path.Combine(dir, "metrics.jsonl")));
+        Directory.Delete(dir, true);
+    }
+
+    [Fact]
+    public void Should_RefuseAndKeepFiles_When_AnOutputPathIsTakenOrAFolder()
+    {
+        var dir = Training.TinyRun.TempDir();
+        var taken = Path.Combine(dir, "taken.json");
+        File.WriteAllText(taken, "precious");
+        // Each refused before any image is read, naming the path; nothing is replaced.
+        AssertCleanFailure(CliProcess.Run(120, "eval", "knn", "--checkpoint", "raw", "--limit", "100", "--json", taken), $"{taken} exists; pass --force to replace it");
+        Directory.CreateDirectory(Path.Combine(dir, "all"));
+        File.WriteAllText(Path.Combine(dir, "all", "knn.json"), "precious");
+        AssertCleanFailure(CliProcess.Run(120, "eval", "all", "--checkpoint", "raw", "--limit", "100", "--json-dir", Path.Combine(dir, "all")), "knn.json exists; pass --force");
+        AssertCleanFailure(CliProcess.Run(120, "embed", "--checkpoint", "raw", "--limit", "10", "--out", dir), $"{dir} is a folder; give a file name for the output");
+        AssertCleanFailure(CliProcess.Run(120, "neighbours", "--checkpoint", "raw", "--limit", "20", "--query", "1", "--csv", Path.Combine(dir, "n.csv"), "--png", dir), "is a folder");
+        Assert.False(File.Exists(Path.Combine(dir, "n.csv")));                // nothing half-written before the refusal
+        AssertCleanFailure(CliProcess.Run(120, "train", "--limit", "100", "--out", taken), "is a file; a run needs a folder");
+        Assert.Equal("precious", File.ReadAllText(taken));
+        Assert.Equal("precious", File.ReadAllText(Path.Combine(dir, "all", "knn.json")));
+        Directory.Delete(dir, true);
+    }
+
+    [Fact]
+    public void Should_RefuseAndKeepFiles_When_ResumingARunWhoseConfigIsAnotherJson()
+    {
+        // An eval result written over config.json is valid JSON but no run config.
+        var dir = Training.TinyRun.TempDir();
+        File.WriteAllText(Path.Combine(dir, "config.json"), "{ \"protocol\": \"knn\", \"accuracy\": 0.5 }");
+        AssertCleanFailure(CliProcess.Run(120, "train", "--limit", "200", "--out", dir, "--resume"), "is not a ProtoCL run config");
         Directory.Delete(dir, true);
     }
 

@@ -7,9 +7,13 @@ internal static class CliProcess
 {
     public static string Dll => Path.Combine(AppContext.BaseDirectory, "ProtoCL.Cli.dll");
 
-    public static Process Start(params string[] args)
+    public static Process Start(params string[] args) => StartIn(null, args);
+
+    /// <summary>Starts it in <paramref name="workingDirectory"/> (null: this process's).</summary>
+    public static Process StartIn(string? workingDirectory, params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (workingDirectory is not null) psi.WorkingDirectory = workingDirectory;
         psi.ArgumentList.Add(Dll);
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment["NO_COLOR"] = "1";
@@ -17,9 +21,12 @@ internal static class CliProcess
     }
 
     /// <summary>Runs to completion (at most <paramref name="timeoutSeconds"/>) and returns exit code and all output.</summary>
-    public static (int Code, string Output) Run(int timeoutSeconds, params string[] args)
+    public static (int Code, string Output) Run(int timeoutSeconds, params string[] args) => RunIn(null, timeoutSeconds, args);
+
+    /// <summary>As <see cref="Run"/>, in <paramref name="workingDirectory"/>.</summary>
+    public static (int Code, string Output) RunIn(string? workingDirectory, int timeoutSeconds, params string[] args)
     {
-        using var p = Start(args);
+        using var p = StartIn(workingDirectory, args);
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
         if (!p.WaitForExit(timeoutSeconds * 1000))

@@ -51,6 +51,19 @@ public class ErrorReportingTests
     }
 
     [Fact]
+    public void Should_SayOutOfMemoryInOneLine_When_LibtorchCannotAllocate()
+    {
+        // The shape of libtorch's message (one line of it; the real one goes on with a native stack trace).
+        var e = new System.Runtime.InteropServices.ExternalException(
+            "[enforce fail at alloc_cpu.cpp:127] data. DefaultCPUAllocator: not enough memory: you tried to allocate 38252052480 bytes.\nframe #0: c10::ThrowEnforceNotMet");
+        var (code, message) = ErrorReporting.Describe(e);
+        Assert.Equal(70, code);
+        Assert.Equal("out of memory: libtorch could not allocate 38.3 GB; try a smaller --batch-size, --image-size, --width or --limit", message);
+        // Any other native failure stays an internal error with its message.
+        Assert.StartsWith("internal error (ExternalException): shape mismatch", ErrorReporting.Describe(new System.Runtime.InteropServices.ExternalException("shape mismatch")).Message);
+    }
+
+    [Fact]
     public void Should_PassTheBodysExitCodeThrough_When_NothingThrows()
     {
         Assert.Equal(0, ErrorReporting.Run(() => 0));

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using ProtoCL.Reporting;
+using ProtoCL.Tests.Data;
 using ProtoCL.Tests.Training;
 
 namespace ProtoCL.Tests.Cli;
@@ -31,5 +32,48 @@ public class EvalCliTests
             Assert.True(JsonNode.DeepEquals(JsonNode.Parse(File.ReadAllText(single)), JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "all", protocol + ".json")))), protocol);
         }
         Directory.Delete(dir, true);
+    }
+
+    [Fact]
+    public void Should_WriteTheProtocolsThatCanRunAndNameTheOneThatCannot_When_AClassIsTooSmallForTheLowShotDraws()
+    {
+        // Three images per class: low-shot's default k = 16 cannot be drawn; kNN, linear and cluster still run and are written.
+        using var folder = new TempFolder();
+        for (int i = 0; i < 6; i++)
+            folder.Write($"{(i < 3 ? "ants" : "bees")}/{i}.png", SkiaImages.GrayPng(8, 8, (x, y) => (byte)(i < 3 ? 20 + x + i : 220 - y - i)));
+        var dir = TinyRun.TempDir();
+        string[] data = ["--checkpoint", "raw", "--train-data", folder.Path, "--test-data", folder.Path];
+
+        var all = CliProcess.Run(300, ["eval", "all", .. data, "--json-dir", Path.Combine(dir, "all")]);
+        Assert.Equal(2, all.Code);
+        Assert.Contains("error: lowshot: the training class ants has 3 labelled image(s), fewer than the 16 per class the low-shot protocol draws (k = 1, 2, 4, 8, 16); ask for fewer (--shots, e.g. 1,2)", all.Output);
+        Assert.Contains("(3 of 4 protocols done and written)", all.Output);
+        Assert.Equal(["cluster.json", "knn.json", "linear.json"], Directory.GetFiles(Path.Combine(dir, "all")).Select(f => Path.GetFileName(f)!).Order().ToArray());
+
+        // --shots 1,2: the results are keyed by those k only; two classes far apart in pixels, so every draw is right.
+        var lowshot = CliProcess.Run(300, ["eval", "lowshot", .. data, "--shots", "1,2", "--json", Path.Combine(dir, "lowshot.json")]);
+        Assert.True(lowshot.Code == 0, lowshot.Output);
+        var results = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "lowshot.json")))!["results"]!.AsObject();
+        Assert.Equal(["1", "2"], results.Select(r => r.Key).ToArray());
+        Assert.Contains("low-shot accuracy (k=1,2): ", lowshot.Output);
+        Directory.Delete(dir, true);
+    }
+
+    [Fact]
+    public async Task Should_PrintOnlyTheJsonOnStandardOutput_When_NoJsonFileIsGiven()
+    {
+        // Progress and the summary go to stderr, so `protocl eval knn ... > result.json` gives a JSON file.
+        var psi = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { CliProcess.Dll, "eval", "knn", "--checkpoint", "raw", "--train-data", "embedded", "--test-data", "embedded", "--limit", "200", "--neighbours", "5" })
+            psi.ArgumentList.Add(a);
+        using var p = System.Diagnostics.Process.Start(psi)!;
+        var stderr = p.StandardError.ReadToEndAsync();
+        var stdout = await p.StandardOutput.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        Assert.Equal(0, p.ExitCode);
+        var json = JsonNode.Parse(stdout)!;                                   // nothing but the JSON
+        Assert.Equal("knn", json["protocol"]!.GetValue<string>());
+        Assert.Equal(5, json["k"]!.GetValue<int>());                          // --neighbours, the other commands' spelling, is -k
+        Assert.Contains("knn accuracy", await stderr);
     }
 }

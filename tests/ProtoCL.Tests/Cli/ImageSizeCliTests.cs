@@ -45,7 +45,7 @@ public class ImageSizeCliTests
         Assert.Contains("16 x 1800 float32", raw.Output);                     // raw pixels at the first image's 3 x 20 x 30
         var other = CliProcess.Run(120, "embed", "--checkpoint", run, "--data", photos, "--image-size", "10", "--out", npy, "--force");
         Assert.Equal(2, other.Code);
-        Assert.Contains("trained on 3-channel 8px images", other.Output);
+        Assert.Contains("trained on 3-channel images whose longer side is 8 px; the data has 3-channel 10x10 images (an image folder is read at 8 x 8 with --image-size 8)", other.Output);
 
         var resume = CliProcess.Run(120, "train", "--data", photos, "--image-size", "12", "--epochs", "2", "--out", run, "--resume");
         Assert.Equal(2, resume.Code);

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 namespace ProtoCL.Tests.Cli;
 
 /// <summary>SIGKILL a real training process at several moments, resume, and compare with an uninterrupted run.</summary>
@@ -149,6 +150,50 @@ public class KillResumeTests
     {
         var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
         return line is not null && (Convert.ToUInt64(line[7..].Trim(), 16) & 0x2) != 0;
+    }
+
+    [Fact]
+    public void Should_ResumeFromAnyFolderAndAcceptMovedImages_When_TheyAreTheSameImages()
+    {
+        var root = Training.TinyRun.TempDir();
+        void Folder(string name, int shift)
+        {
+            for (int i = 0; i < 16; i++)
+            {
+                var path = Path.Combine(root, name, i < 8 ? "a" : "b", $"{i:D2}.png");
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                File.WriteAllBytes(path, Data.SkiaImages.GrayPng(8, 8, (x, y) => (byte)(i * 9 + x * 3 + y + shift)));
+            }
+        }
+        Folder("photos", 0);
+        Folder("other", 1);                                                    // as many images, other pixels
+        string[] args = ["train", "--width", "2", "--arch", "resnet18", "--batch-size", "8", "--bn-groups", "2", "--queue", "16",
+            "--clusters", "2,4", "--warmup-epochs", "1", "--threads", "2"];
+
+        // Started from root with a relative --data: the run records the images' absolute path.
+        var first = CliProcess.RunIn(root, 300, [.. args, "--data", "photos", "--epochs", "1", "--out", "run"]);
+        Assert.True(first.Code == 0, first.Output);
+        var config = JsonNode.Parse(File.ReadAllText(Path.Combine(root, "run", "config.json")))!;
+        Assert.Equal(Path.Combine(root, "photos"), config["data"]!.GetValue<string>());
+        // So a resume from another folder finds them.
+        var run = Path.Combine(root, "run");
+        var second = CliProcess.Run(300, [.. args, "--epochs", "2", "--out", run, "--resume"]);
+        Assert.True(second.Code == 0, second.Output);
+
+        // Moved: without --data the run says where it looked; with it, the same pixels are accepted, and other pixels refused.
+        Directory.Move(Path.Combine(root, "photos"), Path.Combine(root, "moved"));
+        var lost = CliProcess.Run(120, [.. args, "--epochs", "3", "--out", run, "--resume"]);
+        Assert.Equal(2, lost.Code);
+        Assert.Contains($"the run's images ({Path.Combine(root, "photos")}) are not found from", lost.Output);
+        var other = CliProcess.Run(120, [.. args, "--data", Path.Combine(root, "other"), "--epochs", "3", "--out", run, "--resume"]);
+        Assert.Equal(2, other.Code);
+        Assert.Contains("not the same pixels", other.Output);
+        var moved = CliProcess.Run(300, [.. args, "--data", Path.Combine(root, "moved"), "--epochs", "3", "--out", run, "--resume"]);
+        Assert.True(moved.Code == 0, moved.Output);
+        Assert.Contains("note: reading the run's images from", moved.Output);
+        Assert.Equal(3, File.ReadAllLines(Path.Combine(run, "metrics.jsonl")).Count(l => l.Trim().Length > 0));
+        Assert.Equal(Path.Combine(root, "moved"), JsonNode.Parse(File.ReadAllText(Path.Combine(run, "config.json")))!["data"]!.GetValue<string>());
+        Directory.Delete(root, true);
     }
 
     [Fact]

@@ -82,6 +82,13 @@ public class NeighboursCliTests
         Assert.StartsWith($"2,{F("light", "a.png")},light,1,3,", byFolder[1]);
         Assert.StartsWith($"3,{F("light", "b.png")},light,1,2,", byFolder[2]);
 
+        // The same folder named below --data, with an unreadable file in it that --on-bad-image skip leaves out of both.
+        dir.Write("images/light/broken.png", [1, 2, 3]);
+        var below = CliProcess.Run(120, "neighbours", "--checkpoint", "raw", "--data", images, "--on-bad-image", "skip", "--query", "light", "-k", "1", "--csv", csv, "--force");
+        Assert.True(below.Code == 0, below.Output);
+        Assert.Equal(byFolder, File.ReadAllLines(csv));
+        File.Delete(Path.Combine(images, "light", "broken.png"));
+
         // a.png is in both classes: the command names both and writes nothing.
         File.Delete(csv);
         var ambiguous = CliProcess.Run(120, "neighbours", "--checkpoint", "raw", "--data", images, "--query", "a.png", "--csv", csv);

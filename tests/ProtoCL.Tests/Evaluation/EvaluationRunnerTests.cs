@@ -73,6 +73,7 @@ public class EvaluationRunnerTests
         Assert.Empty(stages);
         var cluster = EvaluationRunner.Run(Protocol.Cluster, "raw", train, zebras, new EvaluationSettings());
         Assert.Equal(2, cluster["test_images"]!.GetValue<int>());
+        Assert.Equal("raw is a baseline without PCL levels", cluster["levels_note"]!.GetValue<string>());
     }
 
     [Fact]
