@@ -163,6 +163,7 @@ public static class EvaluationRunner
             ["seed"] = settings.Seed,
             ["feature_dim"] = trainFeatures.shape[1],
         };
+        if (train.ClassNames is { } names) json["class_names"] = new JsonArray(names.Select(n => (JsonNode?)JsonValue.Create(n)).ToArray()); // what label c (per_class_*[c]) is
         if (trainLeftOut > 0) json["train_unlabelled_left_out"] = trainLeftOut;
         if (testLeftOut > 0) json["test_unlabelled_left_out"] = testLeftOut;
         foreach (var (key, value) in JsonSerializer.SerializeToNode(result, result.GetType(), JsonDefaults.Compact)!.AsObject().ToList())

@@ -63,6 +63,8 @@ public class EvaluationRunnerTests
 
         var json = EvaluationRunner.Run(Protocol.Knn, "raw", train, test, new EvaluationSettings { KnnK = 1 });
         Assert.Equal(1.0, json["accuracy"]!.GetValue<double>(), 12);
+        Assert.Equal(["birds", "cats", "dogs"], json["class_names"]!.AsArray().Select(n => n!.GetValue<string>()).ToArray()); // per_class_*[c] is class c
+        Assert.Equal([0, 1, 1], json["per_class_total"]!.AsArray().Select(n => n!.GetValue<int>()).ToArray());
 
         // A test class the training data does not have cannot be classified: refused before extraction, naming it;
         // clustering reads only the test labels and runs.
