@@ -21,7 +21,7 @@ for name in moco k25-50-100 k100-200-400 k250-500-1000; do
   if [ ! -f "$out/$name-lowshot.json" ]; then
     protocl train --out "$runs/$name" "${budget[@]}" "${extra[@]}" $( [ -f "$runs/$name/config.json" ] && echo --resume ) > "$runs/$name.log" 2>&1
     for p in lowshot knn cluster; do
-      protocl eval $p --checkpoint "$runs/$name" --train-data "$train" --limit 10000 --test-data "$test" --json "$out/$name-$p.json" >> "$runs/$name.log" 2>&1
+      protocl eval $p --force --checkpoint "$runs/$name" --train-data "$train" --limit 10000 --test-data "$test" --json "$out/$name-$p.json" >> "$runs/$name.log" 2>&1
     done
   fi
   echo "$name done $(date -u +%H:%M:%S)"

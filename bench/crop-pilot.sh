@@ -12,7 +12,7 @@ run() {
   [ -f "$out/$name.json" ] && return
   protocl train --preset small --method moco --epochs 3 --warmup-epochs 1 --limit 20000 --precision bf16 --threads 2 \
     --data $train --out "runs/crop-pilot/$name" --force "$@" > "runs/crop-pilot/$name.log" 2>&1
-  protocl eval lowshot --checkpoint "runs/crop-pilot/$name" --json "$out/$name.json"
+  protocl eval lowshot --force --checkpoint "runs/crop-pilot/$name" --json "$out/$name.json"
 }
 mkdir -p runs/crop-pilot
 run base                       # the small preset as it is: v1 augmentation, crop area 0.2-1, linear head

@@ -9,7 +9,7 @@ mkdir -p "$out"
 protocl() { dotnet src/ProtoCL.Cli/bin/Release/net10.0/ProtoCL.Cli.dll "$@"; }
 feats=$(mktemp -d)/features.npy
 protocl embed --checkpoint "$run" --data /usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz --kind embedding --out "$feats" >/dev/null
-echo "== ProtoCL (K $ks)"; protocl bench --features "$feats" --clusters "$ks" --threads 2 --repeats ${REPEATS:-3} --json "$out/kmeans-protocl-${ks//,/-}.json"
+echo "== ProtoCL (K $ks)"; protocl bench --force --features "$feats" --clusters "$ks" --threads 2 --repeats ${REPEATS:-3} --json "$out/kmeans-protocl-${ks//,/-}.json"
 echo "== faiss as Debian ships it (reference BLAS) (K $ks)"; /usr/bin/python3 bench/kmeans_vs_faiss.py "$feats" --ks "$ks" --threads 2 --repeats ${REPEATS:-3}
 # A fair, fast-BLAS faiss: libtorch_cpu.so exports MKL's sgemm_, preloaded so faiss's matrix products use it.
 native=$(ls -d /root/.nuget/packages/libtorch-cpu-linux-x64/*/runtimes/linux-x64/native | head -1)

@@ -18,7 +18,7 @@ if [ ! -f "$run/checkpoint.pcl" ] || ! grep -q "\"epoch\":$epochs," "$run/metric
 fi
 cp "$run/config.json" "$run/metrics.jsonl" "$out/"
 for s in 0 1 2 3 4; do
-  [ -f "$out/$name-lowshot-seed$s.json" ] || protocl eval lowshot --checkpoint "$run" --seed "$s" --json "$out/$name-lowshot-seed$s.json" > /dev/null
-  [ -f "$out/$name-cluster-seed$s.json" ] || protocl eval cluster --checkpoint "$run" --seed "$s" --json "$out/$name-cluster-seed$s.json" > /dev/null
+  [ -f "$out/$name-lowshot-seed$s.json" ] || protocl eval lowshot --force --checkpoint "$run" --seed "$s" --json "$out/$name-lowshot-seed$s.json" > /dev/null
+  [ -f "$out/$name-cluster-seed$s.json" ] || protocl eval cluster --force --checkpoint "$run" --seed "$s" --json "$out/$name-cluster-seed$s.json" > /dev/null
 done
 /usr/bin/python3 bench/moco-budget.py "$out" results/table1 "$name" "$epochs" "$width" | tee "$out/README.md"

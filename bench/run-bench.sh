@@ -11,7 +11,7 @@ for precision in ${PRECISIONS:-fp32 bf16}; do
   for width in ${WIDTHS:-16 64}; do
     # width 64 trains at ~50 images/s: 10 minibatches per measured epoch keep the run short
     if [ "$width" = 64 ]; then ks=1000,1500,2000; steps=10; else ks=700,1000,1400; steps=20; fi
-    protocl bench --data "$data" --limit ${LIMIT:-10000} --arch resnet18 --width $width --batch-size 128 --queue 512 \
+    protocl bench --force --data "$data" --limit ${LIMIT:-10000} --arch resnet18 --width $width --batch-size 128 --queue 512 \
       --clusters $ks --threads 2 --precision $precision --steps $steps --repeats ${REPEATS:-1} --json "$out/w$width-$precision.json" | tee "$out/w$width-$precision.txt"
   done
 done

@@ -15,10 +15,10 @@ c=rng.normal(size=(40,128)); x=c[rng.integers(0,40,n)]+0.7*rng.normal(size=(n,12
 x/=np.linalg.norm(x,axis=1,keepdims=True); np.save(sys.argv[2], x.astype(np.float32))" $n "$tmp/x$n.npy"
 done
 for n in 10000 60000 240000; do
-  protocl bench --features "$tmp/x$n.npy" --clusters 1000 --kmeans-restarts 1 --threads 2 --repeats 1 --json "$out/scaling-n$n-k1000.json"
+  protocl bench --force --features "$tmp/x$n.npy" --clusters 1000 --kmeans-restarts 1 --threads 2 --repeats 1 --json "$out/scaling-n$n-k1000.json"
 done
 for k in 100 1000 5000 20000; do
-  protocl bench --features "$tmp/x60000.npy" --clusters $k --kmeans-restarts 1 --threads 2 --repeats 1 --json "$out/scaling-n60000-k$k.json"
+  protocl bench --force --features "$tmp/x60000.npy" --clusters $k --kmeans-restarts 1 --threads 2 --repeats 1 --json "$out/scaling-n60000-k$k.json"
 done
 /usr/bin/python3 - "$out" <<'PY'
 import json, glob, sys, os

@@ -18,7 +18,7 @@ run() {
   protocl train --preset small --method "$method" --epochs 6 --warmup-epochs 1 --limit 20000 --crop-min 0.5 --precision bf16 \
     --threads 2 --mlp --clusters 5,10,20 --data $train --out "runs/simclr-bn/$name" --force "$@" > "runs/simclr-bn/$name.log" 2>&1 \
     || { echo "$name: training failed"; return; }
-  for p in lowshot cluster; do protocl eval $p --checkpoint "runs/simclr-bn/$name" --json "$out/$name-$p.json" > /dev/null; done
+  for p in lowshot cluster; do protocl eval $p --force --checkpoint "runs/simclr-bn/$name" --json "$out/$name-$p.json" > /dev/null; done
 }
 run simclr-g8 simclr --bn-groups 8
 run simclr-g1 simclr --bn-groups 1

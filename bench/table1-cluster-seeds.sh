@@ -18,7 +18,7 @@ for m in $methods; do
     [ "$seed" = "$table_seed" ] && continue
     out="$res/cluster-seeds/$m-cluster-seed$seed.json"
     [ -f "$out" ] && continue
-    protocl eval cluster --checkpoint "$(field "$src" checkpoint)" --train-data "$(field "$src" train_data)" \
+    protocl eval cluster --force --checkpoint "$(field "$src" checkpoint)" --train-data "$(field "$src" train_data)" \
       --test-data "$(field "$src" test_data)" --seed "$seed" --json "$out" > /dev/null
   done
 done

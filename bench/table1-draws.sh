@@ -15,7 +15,7 @@ for seed in 0 1 2 3 4; do
     out="$res/draws/$m-lowshot-seed$seed.json"
     [ -f "$out" ] && continue
     ckpt=$(/usr/bin/python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['checkpoint'])" "$res/evals/$m-lowshot.json")
-    protocl eval lowshot --checkpoint "$ckpt" --seed "$seed" --json "$out" > /dev/null
+    protocl eval lowshot --force --checkpoint "$ckpt" --seed "$seed" --json "$out" > /dev/null
   done
 done
 /usr/bin/python3 bench/table1-draws.py "$res" | tee "$res/draws/README.md"

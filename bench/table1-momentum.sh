@@ -15,5 +15,5 @@ for m in "${ms[@]}"; do
   [ -f "$out/$name-cluster.json" ] && continue
   protocl train --preset small --method moco --epochs 8 --warmup-epochs 1 --clusters 10,20,40 --crop-min 0.5 --precision bf16 \
     --threads 2 --moco-momentum "$m" --data $train --out "runs/table1-momentum/$name" --force > "runs/table1-momentum/$name.log" 2>&1
-  for p in lowshot cluster; do protocl eval $p --checkpoint "runs/table1-momentum/$name" --json "$out/$name-$p.json"; done
+  for p in lowshot cluster; do protocl eval $p --force --checkpoint "runs/table1-momentum/$name" --json "$out/$name-$p.json"; done
 done

@@ -13,7 +13,7 @@ run() {
   [ -f "$out/$name.json" ] && return
   protocl train --preset small --method "$method" --epochs 6 --warmup-epochs 1 --limit 20000 --crop-min 0.5 --precision bf16 \
     --threads 2 --data $train --out "runs/table1-pilots/$name" --force "$@" > "runs/table1-pilots/$name.log" 2>&1
-  protocl eval lowshot --checkpoint "runs/table1-pilots/$name" --json "$out/$name.json"
+  protocl eval lowshot --force --checkpoint "runs/table1-pilots/$name" --json "$out/$name.json"
 }
 run moco6 moco                                             # MoCo as in the previous Table 1 budget (queue 4096, tau 0.2, m 0.99)
 run moco6-lr03 moco --lr 0.03                             # half the learning rate
@@ -38,5 +38,5 @@ run moco6-q128-t03 moco --queue 128 --temperature 0.3      # fewer negatives sti
 [ -f "$out/full-moco-q256-t03-lowshot.json" ] || {
   protocl train --preset small --method moco --epochs 8 --warmup-epochs 1 --clusters 10,20,40 --crop-min 0.5 --precision bf16 \
     --threads 2 --queue 256 --temperature 0.3 --data $train --out runs/moco-full-q256-t03 > runs/moco-full-q256-t03.log 2>&1
-  for p in lowshot cluster; do protocl eval $p --checkpoint runs/moco-full-q256-t03 --json "$out/full-moco-q256-t03-$p.json"; done
+  for p in lowshot cluster; do protocl eval $p --force --checkpoint runs/moco-full-q256-t03 --json "$out/full-moco-q256-t03-$p.json"; done
 }

@@ -20,5 +20,5 @@ while [ $# -ge 2 ]; do
   protocl train --preset small --method "$method" $epochs --warmup-epochs 1 $clusters --crop-min 0.5 \
     --precision bf16 --threads 2 --mlp $extra --data $train --out "runs/table1-variants/$name" --force \
     > "runs/table1-variants/$name.log" 2>&1 || { echo "$name: training failed"; continue; }
-  for p in lowshot cluster; do protocl eval $p --checkpoint "runs/table1-variants/$name" --json "$out/$name-$p.json"; done
+  for p in lowshot cluster; do protocl eval $p --force --checkpoint "runs/table1-variants/$name" --json "$out/$name-$p.json"; done
 done

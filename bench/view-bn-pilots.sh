@@ -19,7 +19,7 @@ run() {
   protocl train --preset small --method "$method" --epochs 6 --warmup-epochs 1 --limit 20000 --crop-min 0.5 --precision bf16 \
     --threads 2 --mlp --clusters 5,10,20 --bn-groups 8 --data $train --out "runs/view-bn/$name" --force "$@" > "runs/view-bn/$name.log" 2>&1 \
     || { echo "$name: training failed"; return; }
-  for p in lowshot cluster; do protocl eval $p --checkpoint "runs/view-bn/$name" --json "$out/$name-$p.json" > /dev/null; done
+  for p in lowshot cluster; do protocl eval $p --force --checkpoint "runs/view-bn/$name" --json "$out/$name-$p.json" > /dev/null; done
 }
 run simclr-same simclr --view-bn same
 run simclr-shuffled simclr --view-bn shuffled

@@ -34,6 +34,7 @@ public static class ErrorReporting
         AggregateException { InnerExceptions.Count: 1 } a => Describe(a.InnerExceptions[0]),
         TypeInitializationException { InnerException: { } inner } => Describe(inner),
         CommandParseException or CommandRuntimeException => (BadInput, OneLine(Plain(e.Message))),
+        ArgumentException { ParamName: not null } a => (BadInput, OneLine(WithoutParameter(a))),
         UserError or DataException or ArgumentException or InvalidDataException or FileNotFoundException or DirectoryNotFoundException => (BadInput, OneLine(e.Message)),
         UnauthorizedAccessException => (BadInput, OneLine(e.Message) + " (check the permissions of the path)"),
         IOException => (BadInput, OneLine(e.Message)),
@@ -60,6 +61,12 @@ public static class ErrorReporting
             _ => "a value of the option's type",
         };
         return $"'{m.Groups[1].Value}' is not {kind}, which that option takes (--help lists the options and their values)";
+    }
+
+    /// <summary>An <see cref="ArgumentException"/>'s message without the " (Parameter 'x')" .NET appends: the user gave an option, not a parameter.</summary>
+    private static string WithoutParameter(ArgumentException e)
+    {
+        return e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal);
     }
 
     private const string MemoryHint = "try a smaller --batch-size, --image-size, --width or --limit";

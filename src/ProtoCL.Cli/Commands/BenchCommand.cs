@@ -26,11 +26,14 @@ public sealed class BenchSettings : DataSettings
     [CommandOption("--kmeans-restarts <N>")] [Description("k-means restarts (default 5, as the reference).")] public int? KMeansRestarts { get; set; }
     [CommandOption("--steps <N>")] [Description("Minibatches per measured training epoch (default 20); the E-step uses all images.")] public int Steps { get; set; } = 20;
     [CommandOption("--json <FILE>")] [Description("Write the result as JSON.")] public string? Json { get; set; }
+    [CommandOption("--force")] [Description("Replace an existing --json file.")] public bool Force { get; set; }
 
     public override ValidationResult Validate()
     {
         if (Repeats < 1) return ValidationResult.Error($"--repeats must be at least 1 (got {Repeats})");
         if (Steps < 1) return ValidationResult.Error($"--steps must be at least 1 (got {Steps})");
+        if (Method is not (null or "pcl" or "pcl-simclr"))
+            return ValidationResult.Error($"--method must be pcl or pcl-simclr (got '{Method}'): bench times the warm-up step (moco's or simclr's) and the prototype step of one of them");
         return base.Validate();
     }
 }
@@ -48,13 +51,17 @@ public sealed class BenchCommand : Command<BenchSettings>
         var options = asTrain.Apply(Presets.ByName(s.Preset));
         if (s.KMeansRestarts is int restarts) options = options with { KMeansRestarts = restarts };
         TrainingOptionsValidator.ThrowIfInvalid(options);
+        OutputFile.ThrowIfTaken(s.Force, s.Json);
         if (s.Features is not null) return KMeansOnly(s, options);
         using var data = DataSettings.Load(s.Data, s.LoadOptions);
+        var problems = TrainingOptionsValidator.Validate(options with { Encoder = options.Encoder with { InChannels = data.Channels, ImageSize = Math.Max(data.Height, data.Width) } }, data.Count);
+        if (problems.Count > 0) throw new UserError(string.Join("; ", problems));              // before the warm-up run, not after it
         var result = ConsoleProgress.Run(o => Benchmark.Run(options, data, s.Repeats, o, s.Steps));
         var table = new Table().AddColumn("measure").AddColumn(new TableColumn("median").RightAligned());
         void Row(string name, string value) => table.AddRow(Markup.Escape(name), Markup.Escape(value));
-        Row("train, warm-up (InfoNCE)", $"{result.TrainWarmupImagesPerSecond:F1} img/s");
-        Row("train, PCL (ProtoNCE)", $"{result.TrainPclImagesPerSecond:F1} img/s");
+        bool simclr = options.Method == Method.PclSimclr;
+        Row(simclr ? "train, warm-up (NT-Xent)" : "train, warm-up (InfoNCE)", $"{result.TrainWarmupImagesPerSecond:F1} img/s");
+        Row(simclr ? "train, PCL-SimCLR (NT-Xent + prototypes)" : "train, PCL (ProtoNCE)", $"{result.TrainPclImagesPerSecond:F1} img/s");
         Row("E-step features", $"{result.EStepFeatureImagesPerSecond:F1} img/s");
         Row($"k-means, {options.Clusters.Length} levels ({string.Join("/", options.Clusters)})", $"{result.KMeansSeconds:F2} s");
         Row("phi", $"{result.PhiSeconds:F3} s");

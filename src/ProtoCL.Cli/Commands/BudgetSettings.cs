@@ -69,13 +69,16 @@ public abstract class BudgetSettings : CommandSettings
         return o;
     }
 
-    public static Training.Method ParseMethod(string name) => name switch
+    public static Training.Method ParseMethod(string name) => ParseMethod(name, "--method");
+
+    /// <summary>The method <paramref name="name"/> names; the error names <paramref name="option"/>.</summary>
+    public static Training.Method ParseMethod(string name, string option) => name switch
     {
         "pcl" => Training.Method.Pcl,
         "moco" => Training.Method.Moco,
         "simclr" => Training.Method.Simclr,
         "pcl-simclr" => Training.Method.PclSimclr,
-        _ => throw new UserError($"--method must be pcl, moco, simclr or pcl-simclr (got '{name}')"),
+        _ => throw new UserError($"{option} must be pcl, moco, simclr or pcl-simclr (got '{name}')"),
     };
 
     public static int[] ParseClusters(string text)

@@ -21,7 +21,7 @@ public class DataSettings : CommandSettings
     public int? ImageSize { get; set; }
 
     /// <summary>The help of every command's --image-size but train's.</summary>
-    public const string ImageSizeHelp = "Image folders: load each image as its centred square resized to S x S (default: the size the checkpoint's run loaded its folder at, else the first image's).";
+    public const string ImageSizeHelp = "Image folders: load each image as its centred square resized to S x S (default: the size the checkpoint's run loaded its folder at, if a checkpoint is given and recorded one; else the first image's).";
 
     [CommandOption("--on-bad-image <POLICY>")]
     [Description("fail (default: stop and name the file) or skip (count and warn).")]

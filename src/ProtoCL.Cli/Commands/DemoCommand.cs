@@ -14,7 +14,7 @@ namespace ProtoCL.Cli.Commands;
 public sealed class DemoSettings : CommandSettings
 {
     [CommandOption("--out <DIR>")] [Description("Run folder (default: runs/demo-<time>).")] public string? Out { get; set; }
-    [CommandOption("--epochs <N>")] [Description("Override the demo preset's epochs.")] public int? Epochs { get; set; }
+    [CommandOption("--epochs <N>")] [Description("Override the demo preset's epochs (more than its warm-up epochs).")] public int? Epochs { get; set; }
     [CommandOption("--threads <N>")] [Description("Intra-op threads (default: all cores).")] public int? Threads { get; set; }
     [CommandOption("--precision <P>")] [Description("fp32 (default) or bf16.")] public string? Precision { get; set; }
     [CommandOption("--seed <N>")] [Description("Seed (default 0).")] public int Seed { get; set; }
@@ -35,6 +35,8 @@ public sealed class DemoCommand : Command<DemoSettings>
         var run = new RunDirectory(s.Out ?? Path.Combine("runs", "demo-" + DateTime.Now.ToString("yyyyMMdd-HHmmss")));
         if (run.HasRunFiles) throw new UserError($"{run.Path} already holds a run; choose another --out");
         var options = new TrainSettings { Epochs = s.Epochs, Threads = s.Threads, Precision = s.Precision, Seed = s.Seed }.Apply(Presets.Demo);
+        if (options.Epochs <= options.WarmupEpochs) // the demo trains PCL: it needs epochs after its warm-up for the prototypes
+            throw new UserError($"--epochs must be more than the demo's {options.WarmupEpochs} warm-up epochs, so that PCL's E-step runs (got {options.Epochs})");
         TrainingOptionsValidator.ThrowIfInvalid(options);
 
         using var all = DatasetLoader.LoadEmbedded();

@@ -17,8 +17,8 @@ public class EvalSettings : CommandSettings
     [CommandOption("--seed <N>")] [Description("Seed of draws, k-means and initialisations.")] public int Seed { get; set; }
     [CommandOption("--limit <N>")] [Description("Use only the first N training images.")] public int? Limit { get; set; }
     [CommandOption("--image-size <S>")] [Description(DataSettings.ImageSizeHelp)] public int? ImageSize { get; set; }
-    [CommandOption("-k|--neighbors|--neighbours <N>")] [Description("kNN neighbours (default 200).")] public int K { get; set; } = 200;
-    [CommandOption("--temperature <T>")] [Description("kNN temperature (default 0.07).")] public double Temperature { get; set; } = 0.07;
+    [CommandOption("-k|--neighbors|--neighbours <N>")] [Description("knn: neighbours (default 200).")] public int? K { get; set; }
+    [CommandOption("--temperature <T>")] [Description("knn: temperature (default 0.07).")] public double? Temperature { get; set; }
     [CommandOption("--shots <K,K,...>")] [Description("lowshot: labelled images per class to draw (default 1,2,4,8,16, the paper's).")] public string? Shots { get; set; }
     [CommandOption("--on-bad-image <POLICY>")] [Description("fail (default: stop and name the file) or skip (count and warn).")] public string OnBadImage { get; set; } = "fail";
     [CommandOption("--force")] [Description("Replace existing result files (--json, or --json-dir's files).")] public bool Force { get; set; }
@@ -28,7 +28,7 @@ public class EvalSettings : CommandSettings
     {
         if (Checkpoint.Length == 0) return Spectre.Console.ValidationResult.Error("--checkpoint is required (a run folder, raw or random)");
         if (K < 1) return Spectre.Console.ValidationResult.Error($"--neighbors must be at least 1 (got {K})");
-        if (!(Temperature > 0)) return Spectre.Console.ValidationResult.Error($"--temperature must be positive (got {Temperature})");
+        if (Temperature is double t && !(t > 0)) return Spectre.Console.ValidationResult.Error($"--temperature must be positive (got {Temperature})");
         if (Limit is < 1) return Spectre.Console.ValidationResult.Error($"--limit must be at least 1 (got {Limit})");
         if ((DataSettings.ImageSizeError(ImageSize) ?? DataSettings.PolicyError(OnBadImage) ?? ShotsError(Shots)) is string error) return Spectre.Console.ValidationResult.Error(error);
         return base.Validate();
@@ -37,7 +37,7 @@ public class EvalSettings : CommandSettings
     /// <summary>The evaluation settings these options give.</summary>
     internal EvaluationSettings Settings => new()
     {
-        Seed = Seed, KnnK = K, KnnTemperature = Temperature,
+        Seed = Seed, KnnK = K ?? new EvaluationSettings().KnnK, KnnTemperature = Temperature ?? new EvaluationSettings().KnnTemperature,
         LowShotShots = Shots is null ? new EvaluationSettings().LowShotShots : ParseShots(Shots)!,
     };
 
@@ -59,6 +59,10 @@ public abstract class EvalCommand(Protocol protocol) : Command<EvalSettings>
 {
     public override int Execute(CommandContext context, EvalSettings s, CancellationToken cancellationToken)
     {
+        if (protocol != Protocol.Knn && (s.K is not null || s.Temperature is not null))
+            throw new UserError($"-k / --neighbors and --temperature are knn's options; eval {EvaluationRunner.Name(protocol)} does not read them");
+        if (protocol != Protocol.LowShot && s.Shots is not null)
+            throw new UserError($"--shots is lowshot's option; eval {EvaluationRunner.Name(protocol)} does not read it");
         ConsoleProgress.ResultOnStandardOutput = s.Json is null;           // the JSON goes to stdout: keep it clean
         OutputFile.ThrowIfTaken(s.Force, s.Json);                          // before any image is read
         using var train = DataSettings.LoadFor(s.Checkpoint, s.TrainData ?? Data.DatasetLoader.FashionMnistTrainPath, new Data.DataLoadOptions { Limit = s.Limit, ImageSize = s.ImageSize, BadImagePolicy = DataSettings.Policy(s.OnBadImage) });

@@ -15,7 +15,8 @@ public sealed class ReproduceSettings : BudgetSettings
     [CommandOption("--runs <DIR>")] [Description("Where the runs go (default runs/table1).")] public string? Runs { get; set; }
     [CommandOption("--out <DIR>")] [Description("Where the results go (default results/table1).")] public string? Out { get; set; }
     [CommandOption("--methods <LIST>")] [Description("Comma-separated learned rows (default moco,pcl,simclr,pcl-simclr).")] public string? Methods { get; set; }
-    [CommandOption("--preset <NAME>")] [Description("Budget baseline (default small).")] public string Preset { get; set; } = "small";
+    [CommandOption("--preset <NAME>")] [Description("Budget baseline (default small; the budget flags' defaults are its values).")] public string Preset { get; set; } = "small";
+    [CommandOption("--force")] [Description("Replace the Table 1 an --out folder already holds.")] public bool Force { get; set; }
 
     public override Spectre.Console.ValidationResult Validate() =>
         What == "table1" ? base.Validate() : Spectre.Console.ValidationResult.Error($"protocl reproduce knows table1 (got '{What}')");
@@ -32,13 +33,19 @@ public sealed class ReproduceCommand : Command<ReproduceSettings>
         var budget = s.Budget();
         TrainingOptionsValidator.ThrowIfInvalid(budget);
         var defaults = new Table1Options();
+        var methods = s.Methods is null ? defaults.Methods : s.Methods.Split(',', StringSplitOptions.TrimEntries).Select(m => BudgetSettings.ParseMethod(m, "--methods")).ToArray();
+        if (methods.Length == 0 || methods.Distinct().Count() != methods.Length)
+            throw new UserError($"--methods must list distinct methods, such as moco,pcl (got '{s.Methods}')");
+        var outDir = s.Out ?? defaults.OutDir;
+        if (File.Exists(Path.Combine(outDir, "table1.md")) && !s.Force)
+            throw new UserError($"{outDir} already holds a Table 1 (table1.md); pass --force to replace it, or --out another folder");
         var options = new Table1Options
         {
             TrainData = s.TrainData ?? defaults.TrainData,
             TestData = s.TestData ?? defaults.TestData,
             RunsDir = s.Runs ?? defaults.RunsDir,
-            OutDir = s.Out ?? defaults.OutDir,
-            Methods = s.Methods is null ? defaults.Methods : s.Methods.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(BudgetSettings.ParseMethod).ToArray(),
+            OutDir = outDir,
+            Methods = methods,
             Budget = budget,
             Seed = budget.Seed,
             Command = "protocl " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1)),

@@ -42,6 +42,10 @@ public sealed class TrainCommand : Command<TrainSettings>
                 throw new UserError($"--resume with settings that differ from {run.Config}: {string.Join("; ", differences)} (only --epochs may change)");
         }
 
+        if (saved is not null && run.HasCheckpoint && Checkpoint.ReadMeta(run.Checkpoint) is { } done && done.Epoch > options.Epochs)
+            throw new UserError($"{run.Path} has trained {done.Epoch} epochs already; --epochs {options.Epochs} would end before them (give --epochs {done.Epoch} or more)");
+        if (options.Method is Method.Pcl or Method.PclSimclr && options.Epochs <= options.WarmupEpochs)
+            Console.Error.WriteLine($"note: --epochs {options.Epochs} ends within the {options.WarmupEpochs} warm-up epoch(s), so this {Reproduction.Table1Reproduction.MethodName(options.Method)} run has no E-step and learns no prototypes (it trains as {(options.Method == Method.Pcl ? "moco" : "simclr")}); give more epochs than --warmup-epochs");
         var dataPath = FullPath(settings.Data ?? (saved is null ? null : DatasetLoader.PathOf(saved.Data)));
         if (saved is not null && settings.Data is null && dataPath is not null && dataPath != DatasetLoader.EmbeddedPath && !File.Exists(dataPath) && !Directory.Exists(dataPath))
             throw new UserError($"the run's images ({saved.Data}) are not found from {Environment.CurrentDirectory}; pass --data with their path (the checkpoint checks that they are the same images)");
@@ -58,7 +62,7 @@ public sealed class TrainCommand : Command<TrainSettings>
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; cts.Cancel(); });
         try
         {
-            Console.WriteLine($"training {options.Method.ToString().ToLowerInvariant()} on {data.Count} images ({data.Channels}x{data.Height}x{data.Width}) from {data.Source} into {run.Path}");
+            Console.WriteLine($"training {Reproduction.Table1Reproduction.MethodName(options.Method)} on {data.Count} images ({data.Channels}x{data.Height}x{data.Width}) from {data.Source} into {run.Path}");
             if (options.LoadSize is null && Math.Max(data.Height, data.Width) > LargeImageSide)
                 Console.Error.WriteLine($"note: training at {data.Width}x{data.Height}, the size of the first image; --image-size (e.g. 64 or 224) trains on smaller copies (a step's time grows with the pixels of an image)");
             ConsoleProgress.Run(observer =>
@@ -71,7 +75,7 @@ public sealed class TrainCommand : Command<TrainSettings>
         {
             Console.CancelKeyPress -= onCancel;
         }
-        Console.WriteLine($"done: {run.Path} (metrics.jsonl, checkpoint.pcl, clusters/)");
+        Console.WriteLine($"done: {run.Path} (metrics.jsonl, checkpoint.pcl{(Directory.Exists(run.ClustersRoot) ? ", clusters/" : "")})");
         return 0;
     }
 

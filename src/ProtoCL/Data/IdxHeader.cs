@@ -67,14 +67,18 @@ internal readonly record struct IdxHeader(int Count, int Height, int Width)
     private static void CheckMagic(ReadOnlySpan<byte> header, string name, uint expected)
     {
         if (header.Length < 4)
-            throw Fail(name, $"too short to be an IDX file ({header.Length} bytes)");
+            throw Fail(name, name.EndsWith(".gz", StringComparison.OrdinalIgnoreCase)
+                ? $"too short to be an IDX file ({header.Length} bytes after decompression: the gzip data is cut off or empty)"
+                : $"too short to be an IDX file ({header.Length} bytes)");
         uint magic = BinaryPrimitives.ReadUInt32BigEndian(header);
         if (magic == expected)
             return;
         string kind = expected == ImagesMagic ? "images" : "labels";
         string other = expected == ImagesMagic ? "labels" : "images";
         if (magic == (expected == ImagesMagic ? LabelsMagic : ImagesMagic))
-            throw Fail(name, $"this is an IDX {other} file where an IDX {kind} file was expected");
+            throw Fail(name, $"this is an IDX {other} file where an IDX {kind} file was expected", expected == ImagesMagic
+                ? "pass the images file (…-images-idx3-ubyte[.gz]): the labels file beside it is read with it"
+                : "use the labels file that belongs to the images file");
         throw Fail(name, $"not an IDX {kind} file (magic 0x{magic:x8}, expected 0x{expected:x8})");
     }
 }

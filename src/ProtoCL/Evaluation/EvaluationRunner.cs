@@ -188,7 +188,7 @@ public static class EvaluationRunner
         {
             int n = counts.GetValueOrDefault(c);
             if (n < most)
-                throw new ArgumentException($"the training class {train.ClassName(c)} has {n} labelled image(s), fewer than the {most} per class the low-shot " +
+                throw new ArgumentException($"{(train.ClassNames is null ? $"training class {c}" : $"the training class '{train.ClassName(c)}'")} has {n} labelled image(s), fewer than the {most} per class the low-shot " +
                                             $"protocol draws (k = {string.Join(", ", shots)}); ask for fewer (--shots, e.g. {string.Join(",", shots.Where(k => k <= Math.Max(1, n)).DefaultIfEmpty(1))})");
         }
         return labels;
@@ -218,7 +218,7 @@ public static class EvaluationRunner
         if (!run.HasCheckpoint) return (levels, null);
         var meta = Checkpoint.ReadMeta(run.Checkpoint);
         if (meta.LastClusters is null)
-            return (levels, $"the run has no E-step clusters to score ({meta.Options.Method.ToString().ToLowerInvariant()}{(meta.Options.Method is Method.Pcl or Method.PclSimclr ? ", still in its warm-up" : "")})");
+            return (levels, $"the run has no E-step clusters to score ({ProtoCL.Reproduction.Table1Reproduction.MethodName(meta.Options.Method)}{(meta.Options.Method is Method.Pcl or Method.PclSimclr ? ", still in its warm-up" : "")})");
         if (meta.OtherImagesReason(train) is { } other)
             return (levels, $"the PCL levels are not scored: --train-data is not the images the last E-step clustered ({other})");
         using var clusters = ClusterResult.Load(Path.Combine(run.Path, meta.LastClusters));

@@ -30,6 +30,8 @@ public static class Table1Reproduction
         using var train = DatasetLoader.Load(o.TrainData, new DataLoadOptions { Limit = o.Budget.Limit });
         using var test = DatasetLoader.Load(o.TestData);
         var trainSeconds = new JsonObject();
+        if (o.Budget.Epochs <= o.Budget.WarmupEpochs && o.Methods.Any(m => m is Method.Pcl or Method.PclSimclr))
+            observer.Message($"note: --epochs {o.Budget.Epochs} ends within the {o.Budget.WarmupEpochs} warm-up epoch(s): the PCL rows have no E-step and train as MoCo / SimCLR");
         foreach (var method in o.Methods)
             trainSeconds[MethodName(method)] = TrainOne(o, method, train, observer);
 
@@ -108,8 +110,9 @@ public static class Table1Reproduction
         var settings = new EvaluationSettings { Seed = o.Seed };
         var protocols = new[] { Protocol.LowShot, Protocol.Linear, Protocol.Knn, Protocol.Cluster };
         var cached = protocols.ToDictionary(p => p, p => Path.Combine(o.OutDir, "evals", $"{name}-{EvaluationRunner.Name(p)}.json"));
-        if (protocols.All(p => File.Exists(cached[p])))
+        if (protocols.All(p => IsCurrent(cached[p], checkpoint, train, test, o.Seed)))
         {
+            observer.Message($"{name}: reusing its evaluations in {Path.Combine(o.OutDir, "evals")}");
             foreach (var p in protocols) result[EvaluationRunner.Name(p)] = JsonNode.Parse(File.ReadAllText(cached[p]));
             return result;
         }
@@ -128,6 +131,27 @@ public static class Table1Reproduction
         }
         observer.Message($"{name}: evaluated in {sw.Elapsed.TotalSeconds:F0} s");
         return result;
+    }
+
+    /// <summary>
+    /// Whether an evaluation file left by an earlier reproduction is this one's: it names the same checkpoint, data, image
+    /// counts and seed, and was written after the checkpoint it read (a run retrained since is evaluated again).
+    /// </summary>
+    private static bool IsCurrent(string file, string checkpoint, ImageDataset train, ImageDataset test, int seed)
+    {
+        if (!File.Exists(file)) return false;
+        JsonNode? json;
+        try { json = JsonNode.Parse(File.ReadAllText(file)); }
+        catch (JsonException) { return false; }
+        static int Labelled(ImageDataset d) => d.Labels?.Count(l => l != ImageDataset.Unlabelled) ?? 0;
+        string? S(string key) => json?[key] is JsonValue v && v.TryGetValue(out string? s) ? s : null;
+        int? I(string key) => json?[key] is JsonValue v && v.TryGetValue(out int i) ? i : null;
+        if (S("checkpoint") != checkpoint || S("train_data") != train.Source || S("test_data") != test.Source
+            || I("train_images") != Labelled(train) || I("test_images") != Labelled(test) || I("seed") != seed)
+            return false;
+        var run = checkpoint.StartsWith("random:", StringComparison.Ordinal) ? checkpoint[7..] : checkpoint;
+        var weights = Directory.Exists(run) ? new RunDirectory(run).Checkpoint : null;
+        return weights is null || !File.Exists(weights) || File.GetLastWriteTimeUtc(weights) <= File.GetLastWriteTimeUtc(file);
     }
 
     private static void WritePictures(Table1Options o, JsonObject methods, ImageDataset test, ITrainingObserver observer)
@@ -173,12 +197,13 @@ public static class Table1Reproduction
     private static string Markdown(Table1Options o, JsonObject result)
     {
         var methods = result["methods"]!.AsObject();
+        int testImages = methods.Select(m => m.Value?["knn"]?["test_images"]?.GetValue<int>()).FirstOrDefault(n => n is not null) ?? 0;
         var sb = new StringBuilder();
         sb.AppendLine("# Table 1, reproduced on Fashion-MNIST");
         sb.AppendLine();
         sb.AppendLine("Low-shot classification with linear SVMs on frozen, L2-normalised backbone features (one-vs-rest, cost 0.5,");
-        sb.AppendLine("positive weight 2; k labelled training images per class, 5 draws; accuracy on the 10,000 test images, mean ± std),");
-        sb.AppendLine("then linear probe, weighted kNN (k = 200, T = 0.07) and k-means clustering (K = 10) of the L2-normalised test features.");
+        sb.AppendLine($"positive weight 2; k labelled training images per class, 5 draws; accuracy on the {testImages:N0} test images, mean ± std),");
+        sb.AppendLine("then linear probe, weighted kNN (k = 200, T = 0.07) and k-means clustering (K = the number of classes) of the L2-normalised test features.");
         sb.AppendLine("All learned rows share one training budget; `raw` is the pixels, `random` the same architecture at random initialisation.");
         sb.AppendLine();
         AppendMarkdownTable(sb, TableHeader, TableRows(methods));

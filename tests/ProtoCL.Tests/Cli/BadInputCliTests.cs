@@ -55,6 +55,13 @@ public class BadInputCliTests
         { "--on-bad-image must be fail or skip", ["eval", "knn", "--checkpoint", "raw", "--on-bad-image", "drop"] },
         { "--on-bad-image must be fail or skip", ["report", "--run", "OUT", "--on-bad-image", "drop"] },
         { "no such checkpoint: /nonexistent-run (give a run folder, raw or random)", ["embed", "--checkpoint", "random:/nonexistent-run", "--limit", "10", "--out", "OUT"] },
+        { "--epochs must be more than the demo's 2 warm-up epochs, so that PCL's E-step runs (got 1)", ["demo", "--epochs", "1", "--out", "OUT"] },
+        { "--shots is lowshot's option; eval knn does not read it", ["eval", "knn", "--checkpoint", "raw", "--shots", "1"] },
+        { "-k / --neighbors and --temperature are knn's options; eval cluster does not read them", ["eval", "cluster", "--checkpoint", "raw", "-k", "5"] },
+        { "--methods must be pcl, moco, simclr or pcl-simclr (got 'bogus')", ["reproduce", "table1", "--methods", "moco,bogus", "--runs", "OUT"] },
+        { "--methods must be pcl, moco, simclr or pcl-simclr (got '')", ["reproduce", "table1", "--methods", "", "--runs", "OUT"] },
+        { "--method must be pcl or pcl-simclr (got 'moco')", ["bench", "--method", "moco"] },
+        { "K = 400 in --clusters must be smaller than the number of images (300)", ["bench", "--width", "4", "--limit", "300", "--steps", "1", "--repeats", "1"] },
         { "holds no run to resume, so --resume starts a new one", ["train", "--limit", "100", "--out", "OUT", "--resume"] },
         { "must not exceed the number of images (100); use --batch-size 96 or fewer; K = 100, 200, 400", ["train", "--preset", "demo", "--limit", "100", "--out", "OUT"] },
         { "--neighbours must be at least 1", ["report", "--run", "OUT", "--neighbours", "0"] },
@@ -107,6 +114,12 @@ public class BadInputCliTests
         AssertCleanFailure(CliProcess.Run(120, "neighbours", "--checkpoint", "raw", "--limit", "20", "--query", "1", "--csv", Path.Combine(dir, "n.csv"), "--png", dir), "is a folder");
         Assert.False(File.Exists(Path.Combine(dir, "n.csv")));                // nothing half-written before the refusal
         AssertCleanFailure(CliProcess.Run(120, "train", "--limit", "100", "--out", taken), "is a file; a run needs a folder");
+        AssertCleanFailure(CliProcess.Run(120, "bench", "--width", "4", "--limit", "300", "--clusters", "5", "--json", taken), $"{taken} exists; pass --force");
+        File.WriteAllText(Path.Combine(dir, "table1.md"), "precious");
+        AssertCleanFailure(CliProcess.Run(120, "reproduce", "table1", "--methods", "moco", "--limit", "100", "--out", dir, "--runs", Path.Combine(dir, "runs")),
+            $"{dir} already holds a Table 1 (table1.md); pass --force to replace it");
+        Assert.Equal("precious", File.ReadAllText(Path.Combine(dir, "table1.md")));
+        Assert.False(Directory.Exists(Path.Combine(dir, "runs")));          // nothing trained
         Assert.Equal("precious", File.ReadAllText(taken));
         Assert.Equal("precious", File.ReadAllText(Path.Combine(dir, "all", "knn.json")));
         Directory.Delete(dir, true);
@@ -148,6 +161,8 @@ public class BadInputCliTests
         Assert.True(r.Code == 0, r.Output);
         Assert.Contains("warning: skipped 2 unreadable image(s)", r.Output);
         Assert.Contains("on 40 images", r.Output);
+        Assert.Contains("checkpoint.pcl)", r.Output);                          // a moco run writes no clusters/, so the last line names none
+        Assert.DoesNotContain("clusters/", r.Output);
         Directory.Delete(dir, true);
     }
 }

@@ -64,6 +64,15 @@ public class ErrorReportingTests
     }
 
     [Fact]
+    public void Should_LeaveOutDotNetsParameterNote_When_AnArgumentIsRefused()
+    {
+        // The user gave an option, not a C# parameter: " (Parameter 'k')" is .NET's, and says nothing to them.
+        var (code, message) = ErrorReporting.Describe(new ArgumentOutOfRangeException("k", 2000, "K must be smaller than the number of points (100)"));
+        Assert.Equal(2, code);
+        Assert.Equal("K must be smaller than the number of points (100) Actual value was 2000.", message);
+    }
+
+    [Fact]
     public void Should_PassTheBodysExitCodeThrough_When_NothingThrows()
     {
         Assert.Equal(0, ErrorReporting.Run(() => 0));

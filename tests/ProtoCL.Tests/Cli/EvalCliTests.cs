@@ -46,7 +46,7 @@ public class EvalCliTests
 
         var all = CliProcess.Run(300, ["eval", "all", .. data, "--json-dir", Path.Combine(dir, "all")]);
         Assert.Equal(2, all.Code);
-        Assert.Contains("error: lowshot: the training class ants has 3 labelled image(s), fewer than the 16 per class the low-shot protocol draws (k = 1, 2, 4, 8, 16); ask for fewer (--shots, e.g. 1,2)", all.Output);
+        Assert.Contains("error: lowshot: the training class 'ants' has 3 labelled image(s), fewer than the 16 per class the low-shot protocol draws (k = 1, 2, 4, 8, 16); ask for fewer (--shots, e.g. 1,2)", all.Output);
         Assert.Contains("(3 of 4 protocols done and written)", all.Output);
         Assert.Equal(["cluster.json", "knn.json", "linear.json"], Directory.GetFiles(Path.Combine(dir, "all")).Select(f => Path.GetFileName(f)!).Order().ToArray());
 

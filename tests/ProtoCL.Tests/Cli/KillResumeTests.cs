@@ -192,6 +192,11 @@ public class KillResumeTests
         Assert.True(moved.Code == 0, moved.Output);
         Assert.Contains("note: reading the run's images from", moved.Output);
         Assert.Equal(3, File.ReadAllLines(Path.Combine(run, "metrics.jsonl")).Count(l => l.Trim().Length > 0));
+        // Fewer epochs than it has trained: refused, the run kept.
+        var fewer = CliProcess.Run(120, [.. args, "--data", Path.Combine(root, "moved"), "--epochs", "2", "--out", run, "--resume"]);
+        Assert.Equal(2, fewer.Code);
+        Assert.Contains("has trained 3 epochs already; --epochs 2 would end before them", fewer.Output);
+        Assert.Equal(3, File.ReadAllLines(Path.Combine(run, "metrics.jsonl")).Count(l => l.Trim().Length > 0));
         Assert.Equal(Path.Combine(root, "moved"), JsonNode.Parse(File.ReadAllText(Path.Combine(run, "config.json")))!["data"]!.GetValue<string>());
         Directory.Delete(root, true);
     }
@@ -204,6 +209,7 @@ public class KillResumeTests
             "--warmup-epochs", "1", "--clusters", "10,20", "--threads", "2", "--out", dir, "--resume");
         Assert.True(r.Code == 0, r.Output);
         Assert.Contains("starting from the beginning", r.Output);
+        Assert.Contains("note: --epochs 1 ends within the 1 warm-up epoch(s), so this pcl run has no E-step and learns no prototypes", r.Output);
         Directory.Delete(dir, true);
     }
 

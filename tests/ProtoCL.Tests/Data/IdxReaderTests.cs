@@ -39,6 +39,20 @@ public class IdxReaderTests
     }
 
     [Fact]
+    public void Should_SayWhatToPass_When_GivenTheLabelsFileOrACutOffGzip()
+    {
+        using var dir = new TempFolder();
+        var labels = dir.Write("train-labels-idx1-ubyte", IdxBytes.Labels(LabelValues));
+        var asImages = Assert.Throws<DataException>(() => DatasetLoader.Load(labels));
+        Assert.EndsWith("this is an IDX labels file where an IDX images file was expected; pass the images file (…-images-idx3-ubyte[.gz]): the labels file beside it is read with it", asImages.Message);
+
+        // The first 12 bytes of a gzip file: the 10-byte gzip header and 2 bytes of deflate data, too little for 4 bytes out.
+        var cut = dir.Write("cut-images-idx3-ubyte.gz", IdxBytes.Gzip(IdxBytes.Images(Count, Rows, Cols, IdxBytes.PixelData(Count, Rows, Cols)))[..12]);
+        var e = Assert.Throws<DataException>(() => DatasetLoader.Load(cut));
+        Assert.Contains("after decompression: the gzip data is cut off or empty", e.Message);
+    }
+
+    [Fact]
     public void Should_DetectGzipByContent_When_NameSaysRawAndLabelsAreCompressedDifferently()
     {
         using var dir = new TempFolder();

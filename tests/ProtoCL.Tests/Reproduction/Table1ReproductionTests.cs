@@ -105,6 +105,15 @@ public class Table1ReproductionTests
         Table1Reproduction.Run(Tiny(dir, [Method.Simclr], budget with { QueueSize = 64, Clusters = [4, 6], EncoderMomentum = 0.5 }), log);
         Assert.Contains(log.Lines, l => l.StartsWith("simclr: reusing", StringComparison.Ordinal));
         Assert.DoesNotContain(log.Lines, l => l.StartsWith("simclr: training", StringComparison.Ordinal));
+        Assert.Contains(log.Lines, l => l.StartsWith("simclr: reusing its evaluations", StringComparison.Ordinal)); // same run, data and seed
+        Assert.Contains(log.Lines, l => l.StartsWith("raw: reusing its evaluations", StringComparison.Ordinal));
+        // Another evaluation seed: every row is evaluated again, none read from the earlier files.
+        var reseeded = new MessageLog();
+        Table1Reproduction.Run(Tiny(dir, [Method.Simclr], budget) with { Seed = 1 }, reseeded);
+        Assert.Contains("raw: lowshot done", reseeded.Lines);
+        Assert.Contains("simclr: lowshot done", reseeded.Lines);
+        Assert.DoesNotContain(reseeded.Lines, l => l.Contains("reusing its evaluations", StringComparison.Ordinal));
+        Assert.Equal(1, JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "out", "evals", "simclr-lowshot.json")))!["seed"]!.GetValue<int>());
 
         var other = Assert.Throws<ArgumentException>(() => Table1Reproduction.Run(Tiny(dir, [Method.Simclr], budget with { Temperature = 0.5 }), log));
         Assert.Contains("another budget", other.Message);
