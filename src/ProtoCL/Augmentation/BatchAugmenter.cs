@@ -21,8 +21,19 @@ public sealed class BatchAugmenter
     private readonly float[] _mean;
     private readonly float[] _std;
 
+    /// <summary>An augmenter with <paramref name="options"/> that normalises each channel c as (x - mean[c]) / std[c], x in [0, 1].</summary>
+    /// <param name="options">The augmentation pipeline's settings.</param>
+    /// <param name="channelMean">Per-channel mean of the training images (1 or 3 values).</param>
+    /// <param name="channelStd">Per-channel standard deviation, each positive (as many values as the mean).</param>
     public BatchAugmenter(AugmentationOptions options, float[] channelMean, float[] channelStd)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(channelMean);
+        ArgumentNullException.ThrowIfNull(channelStd);
+        if (channelMean.Length == 0 || channelMean.Length != channelStd.Length)
+            throw new ArgumentException($"channelMean and channelStd need one value per channel, as many of each (got {channelMean.Length} and {channelStd.Length})", nameof(channelStd));
+        if (channelStd.Any(v => !(v > 0) || float.IsInfinity(v)) || channelMean.Any(v => !float.IsFinite(v)))
+            throw new ArgumentException($"channelStd must be positive and finite, channelMean finite (got mean [{string.Join(", ", channelMean)}], std [{string.Join(", ", channelStd)}])", nameof(channelStd));
         _o = options;
         _mean = channelMean;
         _std = channelStd;

@@ -32,6 +32,7 @@ public static class DatasetLoader
     /// </summary>
     public static ImageDataset Load(string path, DataLoadOptions? options = null)
     {
+        ArgumentNullException.ThrowIfNull(path);
         options ??= DataLoadOptions.Default;
         options.Validate();
         if (IsImageFolder(path))

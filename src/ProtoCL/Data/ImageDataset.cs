@@ -12,18 +12,25 @@ public sealed class ImageDataset : IDisposable
     /// <summary>Creates a dataset; takes ownership of <paramref name="images"/>.</summary>
     public ImageDataset(Tensor images, int[]? labels, string source, IReadOnlyList<string>? classNames = null)
     {
+        ArgumentNullException.ThrowIfNull(images);
+        ArgumentNullException.ThrowIfNull(source);
         if (images.dtype != ScalarType.Byte || images.dim() != 4)
             throw new ArgumentException("images must be a uint8 tensor [N, C, H, W]");
         if (labels is not null && labels.Length != images.shape[0])
             throw new ArgumentException($"{labels.Length} labels for {images.shape[0]} images");
-        Images = images;
+        if (labels is not null && labels.FirstOrDefault(l => l < Unlabelled, 0) is < Unlabelled and var bad)
+            throw new ArgumentException($"label {bad} is not a class index (0 or more) nor {Unlabelled} (no class)", nameof(labels));
+        _images = images;
         Labels = labels;
         Source = source;
         ClassNames = classNames;
     }
 
-    /// <summary>uint8 [N, C, H, W].</summary>
-    public Tensor Images { get; }
+    /// <summary>uint8 [N, C, H, W]; owned by the dataset (freed by <see cref="Dispose"/>, after which reading it throws <see cref="ObjectDisposedException"/>).</summary>
+    public Tensor Images => _disposed ? throw new ObjectDisposedException(nameof(ImageDataset), $"the dataset read from {Source} was disposed") : _images;
+
+    private readonly Tensor _images;
+    private bool _disposed;
 
     /// <summary>Class index per image, or null when the source has no labels.</summary>
     public int[]? Labels { get; }
@@ -46,9 +53,13 @@ public sealed class ImageDataset : IDisposable
     /// <summary>Label of an image that belongs to no class (a file directly in the root of a folder that also has class folders).</summary>
     public const int Unlabelled = -1;
 
+    /// <summary>Number of images N.</summary>
     public int Count => (int)Images.shape[0];
+    /// <summary>Channels C: 1 (grayscale) or 3 (RGB).</summary>
     public int Channels => (int)Images.shape[1];
+    /// <summary>Image height H in pixels.</summary>
     public int Height => (int)Images.shape[2];
+    /// <summary>Image width W in pixels.</summary>
     public int Width => (int)Images.shape[3];
 
     /// <summary>
@@ -123,5 +134,11 @@ public sealed class ImageDataset : IDisposable
     /// <summary>The first <paramref name="n"/> images (all when n exceeds the count).</summary>
     public ImageDataset Take(int n) => Slice(0, Math.Min(n, Count));
 
-    public void Dispose() => Images.Dispose();
+    /// <summary>Frees the images' memory; the dataset cannot be used afterwards. A second call does nothing.</summary>
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        _images.Dispose();
+    }
 }

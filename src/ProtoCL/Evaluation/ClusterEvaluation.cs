@@ -36,8 +36,14 @@ public static class ClusterEvaluation
     /// Scores cluster assignments made elsewhere (e.g. one PCL level's E-step clusters) against the true
     /// labels; K is reported as the number of distinct assignments and restarts as 0.
     /// </summary>
-    public static ClusterResultMetrics ScoreAssignments(int[] labels, int[] assignments) =>
-        Score(labels, assignments, assignments.Distinct().Count(), restarts: 0);
+    public static ClusterResultMetrics ScoreAssignments(int[] labels, int[] assignments)
+    {
+        ArgumentNullException.ThrowIfNull(labels);
+        ArgumentNullException.ThrowIfNull(assignments);
+        if (labels.Any(l => l < 0))
+            throw new ArgumentException("labels must be class indices (0 or more); leave unlabelled images out before scoring", nameof(labels));
+        return Score(labels, assignments, assignments.Distinct().Count(), restarts: 0);
+    }
 
     private static ClusterResultMetrics Score(int[] labels, int[] assignments, int k, int restarts) => new()
     {

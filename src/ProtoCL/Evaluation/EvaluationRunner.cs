@@ -39,6 +39,10 @@ public sealed record EvaluationSettings
 /// </summary>
 public static class EvaluationRunner
 {
+    /// <summary>Runs <paramref name="protocol"/> on <paramref name="checkpoint"/> (a run folder or checkpoint file, <c>raw</c>,
+    /// <c>random</c> or <c>random:DIR</c>): features of <paramref name="train"/> and <paramref name="test"/>, then the protocol;
+    /// returns the JSON record (as <c>protocl eval PROTOCOL --json</c> writes it). <paramref name="progress"/> sees
+    /// (stage, done, total) during the feature extraction.</summary>
     public static JsonObject Run(Protocol protocol, string checkpoint, ImageDataset train, ImageDataset test, EvaluationSettings settings,
         Action<string, long, long>? progress = null)
         => RunAll([protocol], checkpoint, train, test, settings, progress)[protocol];
@@ -49,6 +53,12 @@ public static class EvaluationRunner
         EvaluationSettings settings, Action<string, long, long>? progress = null, Action<Protocol, JsonObject>? done = null,
         Action<Protocol, Exception>? failed = null)
     {
+        ArgumentNullException.ThrowIfNull(protocols);
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(test);
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(settings.LowShotShots, "settings.LowShotShots");
         _ = Labels(protocols, train, test);                              // refused before minutes of feature extraction
         using var scope = NewDisposeScope();
         var (trainFeatures, testFeatures) = Features(checkpoint, train, test, settings.Seed, progress); // [N, D], [M, D]

@@ -31,6 +31,7 @@ public static class KnnClassifier
     public static KnnResult Evaluate(Tensor trainFeatures, int[] trainLabels, Tensor testFeatures, int[] testLabels,
         int k = DefaultK, double temperature = DefaultTemperature, int blockSize = DefaultBlockSize)
     {
+        ArgumentNullException.ThrowIfNull(trainLabels);
         FrozenFeatures.Validate(testFeatures, testLabels, nameof(testFeatures));
         int classes = FrozenFeatures.ClassCount(trainLabels, testLabels);
         var predicted = Predict(trainFeatures, trainLabels, testFeatures, k, temperature, blockSize, classes);
@@ -69,6 +70,8 @@ public static class KnnClassifier
         if (!(temperature > 0)) throw new ArgumentOutOfRangeException(nameof(temperature), temperature, "temperature must be positive");
         if (blockSize < 1) throw new ArgumentOutOfRangeException(nameof(blockSize), blockSize, "block size must be at least 1");
         int classes = classCount ?? FrozenFeatures.ClassCount(trainLabels);
+        if (classes < FrozenFeatures.ClassCount(trainLabels))
+            throw new ArgumentOutOfRangeException(nameof(classCount), classCount, $"classCount must cover every train label (the largest is {FrozenFeatures.ClassCount(trainLabels) - 1})");
         int neighbours = Math.Min(k, trainLabels.Length);
         long testCount = testFeatures.shape[0];
         var predicted = new int[testCount];

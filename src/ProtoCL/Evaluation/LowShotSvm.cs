@@ -66,6 +66,9 @@ public static class LowShotSvm
     {
         ArgumentNullException.ThrowIfNull(trainLabels);
         if (shots < 1) throw new ArgumentOutOfRangeException(nameof(shots), shots, "shots must be at least 1");
+        if (classCount < 1) throw new ArgumentOutOfRangeException(nameof(classCount), classCount, "classCount must be at least 1");
+        if (trainLabels.Any(l => l < 0))
+            throw new ArgumentException("train labels must be class indices (0 or more); leave unlabelled images out first", nameof(trainLabels));
         var byClass = new List<int>[classCount];
         for (int c = 0; c < classCount; c++) byClass[c] = [];
         for (int i = 0; i < trainLabels.Length; i++)

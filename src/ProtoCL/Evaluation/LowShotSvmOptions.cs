@@ -34,6 +34,7 @@ public sealed record LowShotSvmOptions
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
     public void Validate()
     {
+        if (Shots is null) throw new ArgumentException("Shots must be a list of counts, not null");
         if (Shots.Count == 0 || Shots.Any(k => k < 1))
             throw new ArgumentException($"Shots must be a non-empty list of positive counts, got [{string.Join(", ", Shots)}]");
         if (Shots.Distinct().Count() != Shots.Count)

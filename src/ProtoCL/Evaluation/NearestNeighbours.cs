@@ -27,6 +27,7 @@ public static class NearestNeighbours
         ArgumentNullException.ThrowIfNull(features);
         ArgumentNullException.ThrowIfNull(queries);
         if (features.dim() != 2) throw new ArgumentException($"features must be [N, D] (got {features.dim()} dimensions)", nameof(features));
+        if (features.dtype != TorchSharp.torch.ScalarType.Float32) throw new ArgumentException($"features must be float32 (got {features.dtype})", nameof(features));
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(blockSize, 1);
         long n = features.shape[0];

@@ -4,27 +4,27 @@ namespace ProtoCL.Reporting;
 public static class CurvePlot
 {
     /// <summary>Writes one PNG with two panels: losses on top, accuracies below.</summary>
-    public static void Write(IReadOnlyList<EpochMetrics> metrics, string pngPath)
+    public static void Write(IReadOnlyList<MetricsLine> metrics, string pngPath)
     {
         Check(metrics);
         PlotPng.SaveRows([LossPlot(metrics), AccuracyPlot(metrics)], pngPath, PlotPng.Width, 450);
     }
 
     /// <summary>Writes the loss curves alone (total, instance, prototype when present).</summary>
-    public static void WriteLoss(IReadOnlyList<EpochMetrics> metrics, string pngPath)
+    public static void WriteLoss(IReadOnlyList<MetricsLine> metrics, string pngPath)
     {
         Check(metrics);
         PlotPng.Save(LossPlot(metrics), pngPath);
     }
 
     /// <summary>Writes the accuracy curves alone (instance, prototype when present).</summary>
-    public static void WriteAccuracy(IReadOnlyList<EpochMetrics> metrics, string pngPath)
+    public static void WriteAccuracy(IReadOnlyList<MetricsLine> metrics, string pngPath)
     {
         Check(metrics);
         PlotPng.Save(AccuracyPlot(metrics), pngPath);
     }
 
-    private static ScottPlot.Plot LossPlot(IReadOnlyList<EpochMetrics> m)
+    private static ScottPlot.Plot LossPlot(IReadOnlyList<MetricsLine> m)
     {
         var plot = PlotPng.Create("Training loss", "Epoch", "Loss");
         AddSeries(plot, m, "total", x => x.Loss, 0);
@@ -34,7 +34,7 @@ public static class CurvePlot
         return plot;
     }
 
-    private static ScottPlot.Plot AccuracyPlot(IReadOnlyList<EpochMetrics> m)
+    private static ScottPlot.Plot AccuracyPlot(IReadOnlyList<MetricsLine> m)
     {
         var plot = PlotPng.Create("Training accuracy", "Epoch", "Accuracy");
         AddSeries(plot, m, "instance", x => x.AccInstance, 1);
@@ -44,7 +44,7 @@ public static class CurvePlot
     }
 
     /// <summary>Adds one line over the epochs where <paramref name="value"/> is known and finite.</summary>
-    private static void AddSeries(ScottPlot.Plot plot, IReadOnlyList<EpochMetrics> m, string label, Func<EpochMetrics, double?> value, int colour)
+    private static void AddSeries(ScottPlot.Plot plot, IReadOnlyList<MetricsLine> m, string label, Func<MetricsLine, double?> value, int colour)
     {
         var points = m.Select(e => (x: (double)e.Epoch, y: value(e)))
             .Where(p => p.y is { } y && double.IsFinite(y))
@@ -57,7 +57,7 @@ public static class CurvePlot
         scatter.MarkerSize = points.Length > 60 ? 0 : 4;
     }
 
-    private static void Check(IReadOnlyList<EpochMetrics> metrics)
+    private static void Check(IReadOnlyList<MetricsLine> metrics)
     {
         ArgumentNullException.ThrowIfNull(metrics);
         if (metrics.Count == 0) throw new ArgumentException("no epochs to plot", nameof(metrics));

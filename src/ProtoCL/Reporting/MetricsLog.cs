@@ -7,18 +7,18 @@ namespace ProtoCL.Reporting;
 public static class MetricsLog
 {
     /// <summary>
-    /// Parses every line of <paramref name="metricsJsonlPath"/> into <see cref="EpochMetrics"/>, in file order.
+    /// Parses every line of <paramref name="metricsJsonlPath"/> into <see cref="MetricsLine"/>, in file order.
     /// Unknown keys are ignored; <c>loss_proto</c> and <c>acc_proto</c> may be null or absent; numbers may also be
     /// given as strings ("NaN", "Infinity"). Blank lines are skipped. A final line without a trailing newline that
     /// does not parse is taken as an append cut short by a running job and skipped; any other bad line throws
     /// <see cref="InvalidDataException"/> naming the line.
     /// </summary>
-    public static IReadOnlyList<EpochMetrics> Read(string metricsJsonlPath)
+    public static IReadOnlyList<MetricsLine> Read(string metricsJsonlPath)
     {
         var text = File.ReadAllText(metricsJsonlPath);
         var lines = text.Split('\n');
         bool endsWithNewline = text.EndsWith('\n');
-        var result = new List<EpochMetrics>();
+        var result = new List<MetricsLine>();
         for (int i = 0; i < lines.Length; i++)
         {
             var line = lines[i].Trim();
@@ -41,12 +41,12 @@ public static class MetricsLog
     }
 
     /// <summary>Parses one JSON object line.</summary>
-    internal static EpochMetrics ParseLine(string line)
+    internal static MetricsLine ParseLine(string line)
     {
         using var doc = JsonDocument.Parse(line);
         var o = doc.RootElement;
         if (o.ValueKind != JsonValueKind.Object) throw new FormatException("line is not a JSON object");
-        return new EpochMetrics(
+        return new MetricsLine(
             Epoch: Required(o, "epoch").GetInt32(),
             Loss: Number(Required(o, "loss")),
             LossInstance: Number(Required(o, "loss_instance")),

@@ -22,6 +22,12 @@ public static class FeatureExtractor
     public static Tensor Extract(ResNetEncoder encoder, ImageDataset data, BatchAugmenter plain, FeatureKind kind,
         int batchSize = 512, Action<long, long>? progress = null, ScalarType computeType = ScalarType.Float32)
     {
+        ArgumentNullException.ThrowIfNull(encoder);
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(plain);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        if (data.Channels != encoder.Options.InChannels)
+            throw new ArgumentException($"the encoder takes {encoder.Options.InChannels}-channel images; {data.Source} holds {data.Channels}-channel ones", nameof(data));
         // bfloat16: a copy with every layer in bfloat16 (no float32 BatchNorm between the convolutions).
         using var copy = computeType == ScalarType.Float32 ? null : encoder.InferenceCopy(computeType);
         var model = copy ?? encoder;

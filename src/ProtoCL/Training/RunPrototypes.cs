@@ -17,6 +17,8 @@ public static class RunPrototypes
     public static (LevelAssignment[] Levels, string ClustersFolder, bool IsLast) Assign(string runFolder, ImageDataset data, int? epoch = null,
         Action<long, long>? progress = null)
     {
+        ArgumentNullException.ThrowIfNull(runFolder);
+        ArgumentNullException.ThrowIfNull(data);
         var run = new RunDirectory(runFolder);
         if (!Directory.Exists(run.Path)) throw new DirectoryNotFoundException($"no such run folder: {runFolder}");
         if (!run.HasCheckpoint) throw new FileNotFoundException($"{runFolder} holds no checkpoint.pcl yet (train first)");

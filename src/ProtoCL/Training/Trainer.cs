@@ -16,11 +16,14 @@ namespace ProtoCL.Training;
 /// The EM loop of PCL, and of the methods it is compared with (MoCo, SimCLR, PCL-SimCLR): per epoch, after
 /// warm-up, an E-step (features of every image, k-means per granularity, phi), then an M-step over minibatches
 /// minimising ProtoNCE with SGD. Writes config.json, metrics.jsonl, the checkpoint and each E-step's clusters.
+/// Dispose it (it holds the models' native memory). Not thread-safe, and not to be run beside another trainer in the same
+/// process: libtorch's seed and thread count are process-wide, so two trainers at once no longer repeat their results exactly.
 /// </summary>
 public sealed class Trainer : IDisposable
 {
     private readonly TrainingOptions _o;
     private readonly ImageDataset _data;
+    private readonly ImageDataset? _limited;    // the first TrainingOptions.Limit images, when the data holds more (owned)
     private readonly RunDirectory? _run;
     private readonly ITrainingObserver _observer;
     private readonly BatchAugmenter _augmenter;
@@ -29,7 +32,8 @@ public sealed class Trainer : IDisposable
     private readonly TorchSharp.Modules.SGD _optimizer;
     private readonly List<EpochMetrics> _history = [];
     private KeyQueue? _queue;
-    private int _startEpoch;
+    private int _nextEpoch;                     // the epoch Run starts (or continues) with
+    private bool _interrupted;                  // a cancelled Run leaves the models mid-epoch: only a resume continues it
     private string? _lastClusters;
     private PartialEpoch? _resumePartial;
 
@@ -48,6 +52,11 @@ public sealed class Trainer : IDisposable
     /// <summary>Builds the models; with <paramref name="resume"/> and a checkpoint in <paramref name="run"/>, restores it.</summary>
     public Trainer(TrainingOptions options, ImageDataset data, RunDirectory? run, bool resume = false, ITrainingObserver? observer = null)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(options.Encoder, "options.Encoder");
+        if (options.Limit is int limit && data.Count > limit)
+            data = _limited = data.Slice(0, limit);                          // [limit, C, H, W]: Limit is "use only the first N images"
         _data = data;
         _run = run;
         _observer = observer ?? NullTrainingObserver.Instance;
@@ -78,7 +87,7 @@ public sealed class Trainer : IDisposable
         {
             _queue?.Dispose();
             Checkpoint.Load(run!.Checkpoint, Encoder, KeyEncoder, out _queue, _optimizer);
-            _startEpoch = meta.Epoch;
+            _nextEpoch = meta.Epoch;
             _history.AddRange(meta.History.Take(meta.Epoch));
             _lastClusters = meta.LastClusters;
             _resumePartial = meta.Partial;
@@ -92,10 +101,15 @@ public sealed class Trainer : IDisposable
         }
     }
 
-    /// <summary>Trains from the current epoch to <see cref="TrainingOptions.Epochs"/>. Stops between minibatches when cancelled,
-    /// keeping the last epoch's checkpoint.</summary>
+    /// <summary>Trains from the current epoch to <see cref="TrainingOptions.Epochs"/>; a second call after training finished
+    /// does nothing. When <paramref name="cancel"/> fires it stops between minibatches with an
+    /// <see cref="OperationCanceledException"/>: with a run folder the checkpoint then holds the unfinished epoch, and a new
+    /// <c>Trainer(..., resume: true)</c> continues it exactly; this trainer cannot be run again.</summary>
     public void Run(CancellationToken cancel = default)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_interrupted)
+            throw new InvalidOperationException("this trainer was interrupted in the middle of an epoch; continue with a new Trainer(..., resume: true) on its run folder");
         if (_run is not null)
         {
             var stale = AtomicFile.RemoveStale(_run.Path);
@@ -105,7 +119,7 @@ public sealed class Trainer : IDisposable
             AtomicFile.WriteAllText(_run.Config, JsonSerializer.Serialize(new RunConfig(_o, _data.Source, _data.Count, _mean, _std), JsonDefaults.Indented));
             WriteMetrics();
         }
-        for (int epoch = _startEpoch; epoch < _o.Epochs; epoch++)
+        for (int epoch = _nextEpoch; epoch < _o.Epochs; epoch++)
         {
             cancel.ThrowIfCancellationRequested();
             EpochMetrics metrics;
@@ -113,12 +127,21 @@ public sealed class Trainer : IDisposable
             {
                 metrics = RunEpoch(epoch, cancel);
             }
-            catch (TrainingInterruptedException stop) when (_run is not null)
+            catch (TrainingInterruptedException stop)
             {
+                _interrupted = true;
+                if (_run is null)
+                    throw new OperationCanceledException($"interrupted in epoch {epoch + 1} after minibatch {stop.State.Step}; no run folder, so nothing was saved", stop, cancel);
                 SaveCheckpoint(epoch, stop.State);
                 throw new OperationCanceledException(
                     $"interrupted in epoch {epoch + 1} after minibatch {stop.State.Step}; checkpoint written to {_run.Checkpoint}; continue with --resume", stop, cancel);
             }
+            catch (OperationCanceledException)
+            {
+                _interrupted = true;                                           // cancelled inside an E-step: the models are untouched, but keep one rule
+                throw;
+            }
+            _nextEpoch = epoch + 1;
             _history.Add(metrics);
             if (_run is not null)
             {
@@ -384,12 +407,19 @@ public sealed class Trainer : IDisposable
         AtomicFile.WriteAllText(_run!.Metrics, string.Concat(lines));
     }
 
+    private bool _disposed;
+
+    /// <summary>Frees the encoders, the queue, the optimizer state and the trainer's copy of the first
+    /// <see cref="TrainingOptions.Limit"/> images (the data given stays the caller's).</summary>
     public void Dispose()
     {
+        if (_disposed) return;
+        _disposed = true;
         Encoder.Dispose();
         KeyEncoder?.Dispose();
         _queue?.Dispose();
         _optimizer.Dispose();
+        _limited?.Dispose();
     }
 }
 

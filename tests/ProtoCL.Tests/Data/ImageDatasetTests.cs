@@ -95,4 +95,16 @@ public class ImageDatasetTests
         Assert.Equal("class 1", unnamed.ClassName(1));
         Assert.Equal("no label", named.ClassName(ImageDataset.Unlabelled));
     }
+    [Fact]
+    public void Should_RefuseClearly_When_DisposedOrGivenALabelBelowUnlabelled()
+    {
+        var data = new ImageDataset(TorchSharp.torch.zeros([2, 1, 2, 2], TorchSharp.torch.ScalarType.Byte), [0, ImageDataset.Unlabelled], "two");
+        data.Dispose();
+        data.Dispose();                                                       // a second call does nothing
+        var e = Assert.Throws<ObjectDisposedException>(() => data.Count);
+        Assert.Contains("the dataset read from two was disposed", e.Message);
+        using var images = TorchSharp.torch.zeros([2, 1, 2, 2], TorchSharp.torch.ScalarType.Byte);
+        var bad = Assert.Throws<ArgumentException>(() => new ImageDataset(images.clone(), [0, -7], "bad"));
+        Assert.Contains("label -7 is not a class index", bad.Message);
+    }
 }

@@ -24,12 +24,12 @@ public class MetricsLogTests
         var m = MetricsLog.Read(path);
 
         Assert.Equal(3, m.Count);
-        Assert.Equal(new EpochMetrics(1, 6.5, 6.5, null, 0.125, null, 0.03, 812.5, 12.25, 0.0), m[0]);
+        Assert.Equal(new MetricsLine(1, 6.5, 6.5, null, 0.125, null, 0.03, 812.5, 12.25, 0.0), m[0]);
         Assert.Equal(2, m[1].Epoch);
         Assert.Null(m[1].LossProto);
         Assert.Null(m[1].AccProto);
         Assert.Equal(800, m[1].ImagesPerSecond);
-        Assert.Equal(new EpochMetrics(3, 7.75, 4.25, 3.5, 0.5, 0.375, 0.0275, 790.0, 11.5, 3.25), m[2]);
+        Assert.Equal(new MetricsLine(3, 7.75, 4.25, 3.5, 0.5, 0.375, 0.0275, 790.0, 11.5, 3.25), m[2]);
     }
 
     [Fact]

@@ -5,8 +5,8 @@ namespace ProtoCL.Tests.Reporting;
 
 public class PngWriterTests
 {
-    private static List<EpochMetrics> Epochs() =>
-        Enumerable.Range(1, 12).Select(e => new EpochMetrics(
+    private static List<MetricsLine> Epochs() =>
+        Enumerable.Range(1, 12).Select(e => new MetricsLine(
             e,
             Loss: 8 - 0.3 * e,
             LossInstance: 6 - 0.2 * e,

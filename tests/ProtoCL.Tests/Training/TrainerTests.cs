@@ -222,6 +222,67 @@ public class TrainerTests
     }
 
     [Fact]
+    public void Should_TrainNoFurther_When_RunIsCalledAgainAfterFinishing()
+    {
+        var dir = TinyRun.TempDir();
+        using var data = TinyRun.Data();
+        using (var t = new Trainer(TinyRun.Options(epochs: 2), data, new RunDirectory(dir)))
+        {
+            t.Run();
+            var checkpoint = File.ReadAllBytes(Path.Combine(dir, "checkpoint.pcl"));
+            t.Run();                                                         // finished: nothing more to do
+            Assert.Equal([1, 2], t.History.Select(h => h.Epoch).ToArray());
+            Assert.Equal(checkpoint, File.ReadAllBytes(Path.Combine(dir, "checkpoint.pcl")));
+        }
+        Assert.Equal(2, TinyRun.Losses(dir).Length);                          // metrics.jsonl: one line per epoch, no repeats
+        Directory.Delete(dir, true);
+    }
+
+    [Fact]
+    public void Should_TrainOnTheFirstImagesOnly_When_TheOptionsSetALimit()
+    {
+        // 320 images given, Limit 128: the run records 128 images, the digest of the first 128, and 2 minibatches of 64.
+        var dir = TinyRun.TempDir();
+        using var data = TinyRun.Data(320);
+        using var first = data.Slice(0, 128);
+        var steps = new List<long>();
+        using (var t = new Trainer(TinyRun.Options(epochs: 1) with { Limit = 128 }, data, new RunDirectory(dir), observer: new TotalSteps(steps)))
+            t.Run();
+        var meta = Checkpoint.ReadMeta(Path.Combine(dir, "checkpoint.pcl"));
+        Assert.Equal(128, meta.ImageCount);
+        Assert.Equal(first.ContentDigest, meta.DataDigest);
+        Assert.Equal(2, steps.Max());
+        Assert.Equal(320, data.Count);                                        // the caller's data is untouched
+        Directory.Delete(dir, true);
+    }
+
+    [Fact]
+    public void Should_ThrowOperationCanceledAndRefuseToRunAgain_When_CancelledWithoutARunFolder()
+    {
+        using var data = TinyRun.Data();
+        using var stop = new CancellationTokenSource();
+        using var t = new Trainer(TinyRun.Options(epochs: 1, warmup: 1), data, null, observer: new CancelAtStage("epoch 1/1 train", stop));
+        var e = Assert.Throws<OperationCanceledException>(() => t.Run(stop.Token));
+        Assert.IsType<TrainingInterruptedException>(e.InnerException);
+        Assert.Contains("no run folder, so nothing was saved", e.Message);
+        Assert.Contains("new Trainer(..., resume: true)", Assert.Throws<InvalidOperationException>(() => t.Run()).Message);
+    }
+
+    [Fact]
+    public void Should_RefuseClearly_When_ExtractingWithABadBatchSizeOrOtherChannels()
+    {
+        using var data = TinyRun.Data(8);                                    // 1-channel images
+        using var encoder = new ProtoCL.Model.ResNetEncoder(new ProtoCL.Model.EncoderOptions { Width = 2, InChannels = 3, ImageSize = 28 });
+        using var gray = new ProtoCL.Model.ResNetEncoder(new ProtoCL.Model.EncoderOptions { Width = 2, InChannels = 1, ImageSize = 28 });
+        var plain = new ProtoCL.Augmentation.BatchAugmenter(new(), [0.5f], [0.25f]);
+        Assert.Throws<ArgumentOutOfRangeException>(() => FeatureExtractor.Extract(gray, data, plain, FeatureKind.Backbone, batchSize: 0));
+        var other = Assert.Throws<ArgumentException>(() => FeatureExtractor.Extract(encoder, data, plain, FeatureKind.Backbone));
+        Assert.Contains("the encoder takes 3-channel images", other.Message);
+        Assert.Throws<ArgumentException>(() => new ProtoCL.Augmentation.BatchAugmenter(new(), [0.5f], [0f]));
+        Assert.Throws<ArgumentException>(() => new ProtoCL.Augmentation.BatchAugmenter(new(), [], []));
+    }
+
+    [Fact]
     public void Should_RefuseToTrainFurtherAndKeepTheCheckpoint_When_ItWasWrittenByAnotherTrainingRevision()
     {
         var dir = TinyRun.TempDir();
@@ -435,6 +496,14 @@ internal sealed class CancelAtStage(string prefix, CancellationTokenSource cts) 
     {
         if (!Fired && stage.StartsWith(prefix, StringComparison.Ordinal)) { Fired = true; cts.Cancel(); }
     }
+    public void EpochFinished(EpochMetrics metrics) { }
+    public void Message(string text) { }
+}
+
+/// <summary>Records the total of every "epoch E/N train" progress report (the minibatches of an epoch).</summary>
+internal sealed class TotalSteps(List<long> totals) : ITrainingObserver
+{
+    public void Progress(string stage, long done, long total, string? detail = null) { if (stage.EndsWith(" train", StringComparison.Ordinal)) totals.Add(total); }
     public void EpochFinished(EpochMetrics metrics) { }
     public void Message(string text) { }
 }

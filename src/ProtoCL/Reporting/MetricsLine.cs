@@ -1,6 +1,6 @@
 namespace ProtoCL.Reporting;
 
-/// <summary>One finished training epoch, as written to a line of <c>metrics.jsonl</c>.</summary>
+/// <summary>One finished training epoch, as read back from a line of <c>metrics.jsonl</c> (the trainer's own record is <see cref="ProtoCL.Training.EpochMetrics"/>).</summary>
 /// <param name="Epoch">1-based epoch number.</param>
 /// <param name="Loss">Total loss (instance + prototype) averaged over the epoch.</param>
 /// <param name="LossInstance">Instance-wise InfoNCE loss.</param>
@@ -11,7 +11,7 @@ namespace ProtoCL.Reporting;
 /// <param name="ImagesPerSecond">Training throughput.</param>
 /// <param name="SecondsTrain">Wall time of the M-step (gradient steps).</param>
 /// <param name="SecondsEstep">Wall time of the E-step (feature extraction + clustering).</param>
-public sealed record EpochMetrics(
+public sealed record MetricsLine(
     int Epoch,
     double Loss,
     double LossInstance,
