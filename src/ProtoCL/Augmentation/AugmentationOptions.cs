@@ -51,7 +51,10 @@ public sealed record AugmentationOptions
     /// <summary>Horizontal flip probability 0.5 (main_pcl.py RandomHorizontalFlip() at its default p, v1 and v2).</summary>
     public double FlipProbability { get; init; } = 0.5;
 
+    /// <summary>Hue jitter in effect: <see cref="Hue"/> when set, otherwise 0.4 for v1 and 0.1 for v2; each colour image's hue shift is drawn from [-value, value], in fractions of a full turn.</summary>
     public double ResolvedHue => Hue ?? (Pipeline == AugmentationPipeline.V1 ? 0.4 : 0.1);
+    /// <summary>Probability (0 to 1) that an image is colour-jittered: <see cref="JitterProbability"/> when set, otherwise 1 for v1 and 0.8 for v2.</summary>
     public double ResolvedJitterProbability => JitterProbability ?? (Pipeline == AugmentationPipeline.V1 ? 1.0 : 0.8);
+    /// <summary>Probability (0 to 1) that an image is Gaussian-blurred: <see cref="BlurProbability"/> when set, otherwise 0 for v1 and 0.5 for v2; at 0 the blur step is skipped.</summary>
     public double ResolvedBlurProbability => BlurProbability ?? (Pipeline == AugmentationPipeline.V1 ? 0.0 : 0.5);
 }

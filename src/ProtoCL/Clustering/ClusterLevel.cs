@@ -60,6 +60,7 @@ public sealed class ClusterLevel : IDisposable
     /// <summary>Why the level looks collapsed, or null.</summary>
     public string? CollapseReason { get; }
 
+    /// <summary>Frees the centroid, phi and assignment tensors; the level cannot be used afterwards.</summary>
     public void Dispose()
     {
         Centroids.Dispose();

@@ -103,6 +103,7 @@ public sealed class ClusterResult : IDisposable
         }
     }
 
+    /// <summary>Frees the tensors of every level.</summary>
     public void Dispose()
     {
         foreach (var level in Levels) level.Dispose();

@@ -48,6 +48,7 @@ public sealed class KMeansResult : IDisposable
     /// <summary>Conditions worth a user's attention that did not stop the run (e.g. fewer than K x MinPointsPerCentroid points).</summary>
     public IReadOnlyList<string> Warnings { get; }
 
+    /// <summary>Frees the centroid and assignment tensors.</summary>
     public void Dispose()
     {
         Centroids.Dispose();

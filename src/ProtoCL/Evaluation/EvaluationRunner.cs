@@ -249,6 +249,9 @@ public static class EvaluationRunner
         return (levels, null);
     }
 
+    /// <summary>Lower-case name of a protocol, as the command line, the evaluation file names and the result's "protocol" field use it.</summary>
+    /// <param name="p">The protocol.</param>
+    /// <returns>"knn", "linear", "lowshot" or "cluster".</returns>
     public static string Name(Protocol p) => p switch
     {
         Protocol.Knn => "knn",

@@ -10,6 +10,11 @@ public static class AtomicFile
     public static Func<string, Stream> OpenTemp { get; set; } =
         p => new FileStream(p, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
 
+    /// <summary>Replaces <paramref name="path"/> with what <paramref name="write"/> writes, creating its folder when missing; the target changes only
+    /// once the new content is flushed to disk. If <paramref name="write"/> throws, the temporary file is deleted, the target is left as it was
+    /// and the exception propagates.</summary>
+    /// <param name="path">Target file; an existing file is overwritten.</param>
+    /// <param name="write">Writes the whole content to the stream of a temporary file <c>.NAME.PID.tmp</c> beside the target; it must not dispose the stream.</param>
     public static void Write(string path, Action<Stream> write)
     {
         var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
@@ -58,8 +63,14 @@ public static class AtomicFile
         catch (InvalidOperationException) { return false; }
     }
 
+    /// <summary>Atomically writes <paramref name="text"/> to <paramref name="path"/> as UTF-8 without a byte-order mark (see <see cref="Write"/>).</summary>
+    /// <param name="path">Target file; an existing file is overwritten.</param>
+    /// <param name="text">The whole content.</param>
     public static void WriteAllText(string path, string text) =>
         Write(path, s => { var b = System.Text.Encoding.UTF8.GetBytes(text); s.Write(b); });
 
+    /// <summary>Atomically writes <paramref name="bytes"/> to <paramref name="path"/> (see <see cref="Write"/>).</summary>
+    /// <param name="path">Target file; an existing file is overwritten.</param>
+    /// <param name="bytes">The whole content.</param>
     public static void WriteAllBytes(string path, byte[] bytes) => Write(path, s => s.Write(bytes));
 }

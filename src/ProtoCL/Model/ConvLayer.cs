@@ -12,10 +12,17 @@ namespace ProtoCL.Model;
 /// </summary>
 public sealed class ConvLayer : nn.Module<Tensor, Tensor>
 {
+    /// <summary>Kernel [out channels, in channels, k, k], float32, Kaiming-normal initialised (fan-out, ReLU gain); <see cref="FoldBatchNorm"/> rescales it in place.</summary>
     public Parameter weight;
     private readonly long _stride;
     private readonly long _padding;
 
+    /// <summary>Creates the convolution with a Kaiming-normal weight drawn from libtorch's global generator, and no bias.</summary>
+    /// <param name="inChannels">Channels of the input.</param>
+    /// <param name="outChannels">Channels of the output.</param>
+    /// <param name="kernel">Side of the square kernel in pixels.</param>
+    /// <param name="stride">Step in pixels, the same along both axes.</param>
+    /// <param name="padding">Zero padding in pixels on each side, the same along both axes.</param>
     public ConvLayer(long inChannels, long outChannels, long kernel, long stride = 1, long padding = 0) : base(nameof(ConvLayer))
     {
         _stride = stride;
@@ -26,11 +33,15 @@ public sealed class ConvLayer : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>Number of output channels (the weight's first dimension).</summary>
     public long OutChannels => weight.shape[0];
 
     /// <summary>Multiply-adds x 2 for one image whose output is <paramref name="outH"/> x <paramref name="outW"/>.</summary>
     public double Flops(long outH, long outW) => 2.0 * weight.shape[0] * weight.shape[1] * weight.shape[2] * weight.shape[3] * outH * outW;
 
+    /// <summary>Convolves <paramref name="x"/> in its own dtype, casting the weight (and bias, if any) to it.</summary>
+    /// <param name="x">Images [N, in channels, H, W].</param>
+    /// <returns>[N, out channels, H', W'] in x's dtype, with H' = floor((H + 2 padding - kernel) / stride) + 1, likewise W'.</returns>
     public override Tensor forward(Tensor x) // [N, Cin, H, W] -> [N, Cout, H', W']
     {
         var w = x.dtype == weight.dtype ? weight : weight.to(x.dtype);      // [Cout, Cin, k, k] in x's dtype

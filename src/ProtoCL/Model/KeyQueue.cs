@@ -30,6 +30,7 @@ public sealed class KeyQueue : IDisposable
     /// <summary>Column where the next key is written.</summary>
     public int Pointer { get; private set; }
 
+    /// <summary>Number of keys the queue holds (r, the columns of <see cref="Keys"/>).</summary>
     public int Size => (int)Keys.shape[1];
 
     /// <summary>Writes the batch's keys [B, Dim] at the pointer, wrapping around.</summary>
@@ -47,5 +48,6 @@ public sealed class KeyQueue : IDisposable
         Pointer = (Pointer + n) % r;
     }
 
+    /// <summary>Frees <see cref="Keys"/>.</summary>
     public void Dispose() => Keys.Dispose();
 }

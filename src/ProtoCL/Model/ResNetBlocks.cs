@@ -15,6 +15,11 @@ public sealed class BasicBlock : nn.Module<Tensor, Tensor>
     private readonly SplitBatchNorm2d bn2;
     private readonly nn.Module<Tensor, Tensor>? downsample;
 
+    /// <summary>Builds the block; when the stride is not 1 or the channels change, the shortcut gets a strided 1x1 convolution and BatchNorm.</summary>
+    /// <param name="inPlanes">Channels of the input.</param>
+    /// <param name="planes">Channels of both 3x3 convolutions and of the output.</param>
+    /// <param name="stride">Stride of the first 3x3 convolution and of the shortcut (2 halves the resolution).</param>
+    /// <param name="bnGroups">Slices each <see cref="SplitBatchNorm2d"/> normalises a training batch in (1 = plain BatchNorm).</param>
     public BasicBlock(long inPlanes, long planes, long stride, int bnGroups) : base(nameof(BasicBlock))
     {
         conv1 = new ConvLayer(inPlanes, planes, 3, stride, 1);
@@ -27,6 +32,9 @@ public sealed class BasicBlock : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>ReLU of the two conv-BN stages (ReLU between them) plus the shortcut.</summary>
+    /// <param name="x">Activations [N, inPlanes, H, W].</param>
+    /// <returns>[N, planes, ceil(H / stride), ceil(W / stride)].</returns>
     public override Tensor forward(Tensor x) // [N, Cin, H, W] -> [N, planes, H/stride, W/stride]
     {
         using var scope = NewDisposeScope();
@@ -50,6 +58,11 @@ public sealed class Bottleneck : nn.Module<Tensor, Tensor>
     private readonly SplitBatchNorm2d bn3;
     private readonly nn.Module<Tensor, Tensor>? downsample;
 
+    /// <summary>Builds the block; when the stride is not 1 or the channels change, the shortcut gets a strided 1x1 convolution and BatchNorm.</summary>
+    /// <param name="inPlanes">Channels of the input.</param>
+    /// <param name="planes">Channels of the 1x1 and 3x3 convolutions; the output has planes x <see cref="Expansion"/>.</param>
+    /// <param name="stride">Stride of the 3x3 convolution and of the shortcut (2 halves the resolution).</param>
+    /// <param name="bnGroups">Slices each <see cref="SplitBatchNorm2d"/> normalises a training batch in (1 = plain BatchNorm).</param>
     public Bottleneck(long inPlanes, long planes, long stride, int bnGroups) : base(nameof(Bottleneck))
     {
         conv1 = new ConvLayer(inPlanes, planes, 1);
@@ -64,6 +77,9 @@ public sealed class Bottleneck : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>ReLU of the 1x1, 3x3 and 1x1 conv-BN stages (ReLU between them) plus the shortcut.</summary>
+    /// <param name="x">Activations [N, inPlanes, H, W].</param>
+    /// <returns>[N, 4 x planes, ceil(H / stride), ceil(W / stride)].</returns>
     public override Tensor forward(Tensor x) // [N, Cin, H, W] -> [N, 4*planes, H/stride, W/stride]
     {
         using var scope = NewDisposeScope();

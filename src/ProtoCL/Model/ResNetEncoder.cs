@@ -23,8 +23,13 @@ public sealed class ResNetEncoder : nn.Module<Tensor, Tensor>
     /// <summary>Size of the backbone feature (avg-pooled output of layer4).</summary>
     public int FeatureDim { get; }
 
+    /// <summary>The options the encoder was built from (architecture, width, embedding size, head, input channels and image size).</summary>
     public EncoderOptions Options { get; }
 
+    /// <summary>Builds the backbone and head with torchvision's initialisation, drawn from libtorch's global generator (seed it with
+    /// <c>manual_seed</c> to repeat it). The caller owns the encoder and must dispose it.</summary>
+    /// <param name="options">Architecture, width, embedding size, head and input shape; an image side below 64 px selects the CIFAR stem
+    /// (3x3 convolution, stride 1, no max-pool).</param>
     public ResNetEncoder(EncoderOptions options) : base(nameof(ResNetEncoder))
     {
         Options = options;

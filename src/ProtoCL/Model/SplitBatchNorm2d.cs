@@ -19,10 +19,15 @@ public sealed class SplitBatchNorm2d : nn.Module<Tensor, Tensor>
     private readonly double _eps;
     private readonly double _momentum;
 
+    /// <summary>Scale (gamma) per channel, float32 [C], initialised to 1.</summary>
     public Parameter weight;
+    /// <summary>Shift (beta) per channel, float32 [C], initialised to 0.</summary>
     public Parameter bias;
+    /// <summary>Running mean per channel, float32 [C], starting at 0; updated in training mode (averaged over the groups) and used in eval mode.</summary>
     public Tensor running_mean;
+    /// <summary>Running unbiased variance per channel, float32 [C], starting at 1; updated and used like <see cref="running_mean"/>.</summary>
     public Tensor running_var;
+    /// <summary>Training forward passes so far, an int64 scalar kept as PyTorch's BatchNorm2d keeps it; the computation does not read it.</summary>
     public Tensor num_batches_tracked;
 
     /// <summary>The epsilon added to the variance.</summary>
@@ -36,6 +41,11 @@ public sealed class SplitBatchNorm2d : nn.Module<Tensor, Tensor>
     /// <summary>Number of groups the training batch is split into (1 = plain BatchNorm).</summary>
     public int Groups { get; set; }
 
+    /// <summary>Creates the layer with gamma 1, beta 0, running mean 0 and running variance 1.</summary>
+    /// <param name="features">Channels C.</param>
+    /// <param name="groups">Slices a training batch is normalised in (1 = plain BatchNorm); see <see cref="Groups"/>.</param>
+    /// <param name="eps">Added to the variance before its square root.</param>
+    /// <param name="momentum">Weight of the current batch in the running statistics (PyTorch's convention: new = (1 - momentum) x old + momentum x batch).</param>
     public SplitBatchNorm2d(long features, int groups, double eps = 1e-5, double momentum = 0.1) : base(nameof(SplitBatchNorm2d))
     {
         _features = features;
@@ -50,6 +60,11 @@ public sealed class SplitBatchNorm2d : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>Normalises <paramref name="x"/>. In training mode with <see cref="Groups"/> G &gt; 1, N a multiple of G and at least 2 images per group,
+    /// each image is normalised with the statistics of the images with the same index modulo G; otherwise the whole batch is normalised at once
+    /// (batch statistics in training mode, running ones in eval mode). Once folded (<see cref="IsIdentity"/>) it returns the input unchanged.</summary>
+    /// <param name="x">Activations [N, C, H, W], float32 or bfloat16.</param>
+    /// <returns>[N, C, H, W] in x's dtype.</returns>
     public override Tensor forward(Tensor x) // x: [N, C, H, W]
     {
         if (IsIdentity) return x.alias(); // a new handle: callers (Sequential) may dispose what they pass in

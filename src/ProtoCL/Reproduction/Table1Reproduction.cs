@@ -21,8 +21,14 @@ namespace ProtoCL.Reproduction;
 /// </summary>
 public static class Table1Reproduction
 {
+    /// <summary>Low-shot sizes (labelled images per class) the tables and pictures report, as strings because they key the low-shot results, the same as the low-shot evaluation's default shots.</summary>
     public static readonly string[] Ks = ["1", "2", "4", "8", "16"];
 
+    /// <summary>Trains (or reuses, or resumes) every method's run, evaluates them and the raw-pixel and random-init baselines under low-shot,
+    /// linear, kNN and clustering on the test split, and writes table1.json, table1.md, index.html and the pictures to the output folder.</summary>
+    /// <param name="o">Data, folders, shared training budget, methods and evaluation seed.</param>
+    /// <param name="observer">Receives training and evaluation progress and messages.</param>
+    /// <returns>What table1.json holds: results per row, the budget, training seconds per method, data sources, command, machine and time written.</returns>
     public static JsonObject Run(Table1Options o, ITrainingObserver observer)
     {
         Directory.CreateDirectory(o.OutDir);
@@ -67,6 +73,9 @@ public static class Table1Reproduction
         return result;
     }
 
+    /// <summary>Lower-case name of a method, as run folders, file names, table rows and messages use it.</summary>
+    /// <param name="m">The method.</param>
+    /// <returns>"moco", "pcl", "simclr" or "pcl-simclr".</returns>
     public static string MethodName(Method m) => m switch
     {
         Method.Moco => "moco",

@@ -18,22 +18,30 @@ public sealed record CheckpointMeta
     public int Revision { get; init; } = 1;
     /// <summary>Epochs finished (1-based count).</summary>
     public int Epoch { get; init; }
+    /// <summary>Training options of the run, with the data's channels and image size filled in.</summary>
     public TrainingOptions Options { get; init; } = new();
     /// <summary>Per-channel mean and std used to normalise images.</summary>
     public float[] ChannelMean { get; init; } = [];
+    /// <summary>Per-channel standard deviation of the training pixels scaled to [0, 1], one entry per channel; used with <see cref="ChannelMean"/>.</summary>
     public float[] ChannelStd { get; init; } = [];
+    /// <summary>Column of the MoCo key queue where the next key is written; 0 for runs without a queue (SimCLR methods).</summary>
     public int QueuePointer { get; init; }
     /// <summary>Relative folder of the last E-step's cluster result, or null before the first.</summary>
     public string? LastClusters { get; init; }
     /// <summary>How every random stream continues: each epoch's generators are seeded from (seed, epoch), so the
     /// state at an epoch boundary is fully given by these two numbers.</summary>
     public string RngScheme { get; init; } = "per-epoch torch.Generator seeded with seed * 1000003 + epoch; model init by torch.manual_seed(seed)";
+    /// <summary>Metrics of the finished epochs, one per epoch, in order.</summary>
     public List<EpochMetrics> History { get; init; } = [];
     /// <summary>Set when the run was interrupted (Ctrl-C) inside an epoch: where to continue it exactly.</summary>
     public PartialEpoch? Partial { get; init; }
+    /// <summary>Where the training images came from (<see cref="ProtoCL.Data.ImageDataset.Source"/>: a path, or "embedded:...").</summary>
     public string Source { get; init; } = "";
+    /// <summary>Number of training images, after any <see cref="TrainingOptions.Limit"/>.</summary>
     public int ImageCount { get; init; }
+    /// <summary>Channels of the training images (1 for grayscale, 3 for colour).</summary>
     public int Channels { get; init; }
+    /// <summary>Longer side of the training images in pixels.</summary>
     public int ImageSize { get; init; }
     /// <summary>The training images' <see cref="ProtoCL.Data.ImageDataset.ContentDigest"/>; null in files written before it
     /// was recorded (those are judged by the image count alone).</summary>
@@ -97,16 +105,27 @@ public sealed record PartialEpoch
     public long Step { get; init; }
     /// <summary>The epoch generator's state after those minibatches (torch ByteTensor bytes).</summary>
     public byte[] GeneratorState { get; init; } = [];
+    /// <summary>Sum over the finished minibatches of the total loss times the batch size; divided by <see cref="Seen"/> it is the mean.</summary>
     public double SumLoss { get; init; }
+    /// <summary>The same sum for the instance term (InfoNCE or NT-Xent).</summary>
     public double SumInstance { get; init; }
+    /// <summary>The same sum for the prototype term; 0 in an epoch without prototypes.</summary>
     public double SumProto { get; init; }
+    /// <summary>Query views, over the finished minibatches, whose positive scored highest in the instance term (a count).</summary>
     public double CorrectInstance { get; init; }
+    /// <summary>Query rows whose best prototype is their own cluster's, averaged per minibatch over levels and views, summed over minibatches.</summary>
     public double CorrectProto { get; init; }
+    /// <summary>Images trained on so far in the epoch (finished minibatches x batch size).</summary>
     public long Seen { get; init; }
+    /// <summary>Wall-clock seconds of the epoch's minibatches so far, including any time before an earlier interruption.</summary>
     public double SecondsTrain { get; init; }
+    /// <summary>Wall-clock seconds of the epoch's E-step; 0 when it had none.</summary>
     public double SecondsEStep { get; init; }
+    /// <summary>Seconds of the E-step spent computing the embeddings of all images.</summary>
     public double SecondsEStepFeatures { get; init; }
+    /// <summary>Seconds of the E-step's k-means, summed over the levels.</summary>
     public double SecondsKMeans { get; init; }
+    /// <summary>Seconds of the E-step's phi estimate, summed over the levels.</summary>
     public double SecondsPhi { get; init; }
 }
 
@@ -118,6 +137,13 @@ public static class Checkpoint
 {
     private static readonly byte[] Magic = "PROTOCL1"u8.ToArray();
 
+    /// <summary>Writes the meta and the training state to <paramref name="path"/> atomically, replacing any previous checkpoint there.</summary>
+    /// <param name="path">Checkpoint file, usually <see cref="RunDirectory.Checkpoint"/>.</param>
+    /// <param name="meta">Settings, progress and data description, stored as JSON.</param>
+    /// <param name="encoder">The encoder being trained.</param>
+    /// <param name="keyEncoder">The momentum encoder; null when the method has none (SimCLR methods).</param>
+    /// <param name="queue">The MoCo key queue, whose keys are saved (its pointer goes in <paramref name="meta"/>); null when there is none.</param>
+    /// <param name="optimizer">Optimizer whose state is saved; null saves none.</param>
     public static void Save(string path, CheckpointMeta meta, ResNetEncoder encoder, ResNetEncoder? keyEncoder, KeyQueue? queue, OptimizerHelper? optimizer)
     {
         AtomicFile.Write(path, stream =>
