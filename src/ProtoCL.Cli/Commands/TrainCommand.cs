@@ -55,6 +55,7 @@ public sealed class TrainCommand : Command<TrainSettings>
             throw new UserError(string.Join("; ", problems) + (settings.Preset is null && saved is null
                 ? $" ({(settings.Resume ? $"{run.Path} holds no run to resume, so --resume starts a new one; " : "")}no --preset was given, so these are the paper's ImageNet settings; --preset small suits 10k-60k small images)" : ""));
 
+        using var held = RunLock.Acquire(run.Path);                            // not while another process trains this folder
         if (settings.Force && run.HasRunFiles) Clear(run);
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cts.Cancel(); };

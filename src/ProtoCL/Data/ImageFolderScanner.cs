@@ -14,6 +14,8 @@ internal sealed record FolderScan(IReadOnlyList<ImageFile> Files, IReadOnlyList<
 /// Lists an image folder the way torchvision's ImageFolder does: each sub-folder of the root is a class (ordinal
 /// name order), every image below it, at any depth, belongs to that class; files directly in the root are unlabelled.
 /// Directory symlinks are followed, but each real folder is entered once, so a link back up the tree cannot loop.
+/// A ProtoCL run folder inside the tree (one holding checkpoint.pcl or metrics.jsonl, e.g. <c>--data . --out runs/x</c>) is
+/// not entered, so a run's own pictures never become its images; a class folder that held only run folders is no class.
 /// </summary>
 internal static class ImageFolderScanner
 {
@@ -47,7 +49,7 @@ internal static class ImageFolderScanner
         {
             if (IsDirectory(entry))
             {
-                if (Enter(entry, rootFull, visited) is { } real)
+                if (!IsRunFolder(entry.FullName) && Enter(entry, rootFull, visited) is { } real)
                     classFolders.Add((entry.FullName, real));
             }
             else if (IsImageName(entry.Name))
@@ -55,8 +57,12 @@ internal static class ImageFolderScanner
         }
         foreach (var (folder, real) in classFolders)
         {
+            var found = new List<ImageFile>();
+            bool skippedRun = false;
+            Walk(folder, real, classNames.Count, depth: 1, found, visited, ref skippedRun);
+            if (found.Count == 0 && skippedRun) continue;                      // e.g. runs/, holding only run folders
             classNames.Add(Path.GetFileName(folder));
-            Walk(folder, real, classNames.Count - 1, depth: 1, files, visited);
+            files.AddRange(found);
         }
         return new FolderScan(files, classNames);
     }
@@ -65,7 +71,11 @@ internal static class ImageFolderScanner
     public static bool IsImageName(string name) =>
         Extensions.Any(e => name.EndsWith(e, StringComparison.OrdinalIgnoreCase));
 
-    private static void Walk(string folder, string real, int label, int depth, List<ImageFile> files, HashSet<string> visited)
+    /// <summary>Whether a folder is a ProtoCL run folder (it holds checkpoint.pcl or metrics.jsonl).</summary>
+    private static bool IsRunFolder(string folder) =>
+        File.Exists(Path.Combine(folder, "checkpoint.pcl")) || File.Exists(Path.Combine(folder, "metrics.jsonl"));
+
+    private static void Walk(string folder, string real, int label, int depth, List<ImageFile> files, HashSet<string> visited, ref bool skippedRun)
     {
         if (depth > MaxDepth)
             return;
@@ -73,8 +83,9 @@ internal static class ImageFolderScanner
         {
             if (IsDirectory(entry))
             {
-                if (Enter(entry, real, visited) is { } childReal)
-                    Walk(entry.FullName, childReal, label, depth + 1, files, visited);
+                if (IsRunFolder(entry.FullName)) skippedRun = true;
+                else if (Enter(entry, real, visited) is { } childReal)
+                    Walk(entry.FullName, childReal, label, depth + 1, files, visited, ref skippedRun);
             }
             else if (IsImageName(entry.Name))
                 files.Add(new ImageFile(entry.FullName, label));

@@ -118,7 +118,10 @@ public static class EvaluationRunner
     {
         if (train.ClassNames is not { } trainNames || test.ClassNames is not { } testNames || trainNames.SequenceEqual(testNames, StringComparer.Ordinal))
             return testLabels;
-        var index = trainNames.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => p.i, StringComparer.Ordinal);
+        // Names compared in Unicode normal form C: the same folder name copied from macOS (NFD) and from Linux (NFC) is one class.
+        trainNames = trainNames.Select(n => n.Normalize()).ToList();
+        testNames = testNames.Select(n => n.Normalize()).ToList();
+        var index = trainNames.Select((name, i) => (name, i)).GroupBy(p => p.name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().i, StringComparer.Ordinal);
         var missing = testNames.Where((name, c) => !index.ContainsKey(name) && testLabels.Contains(c)).ToArray();
         if (missing.Length > 0)
         {

@@ -17,6 +17,9 @@ public static class AtomicFile
     /// <param name="write">Writes the whole content to the stream of a temporary file <c>.NAME.PID.tmp</c> beside the target; it must not dispose the stream.</param>
     public static void Write(string path, Action<Stream> write)
     {
+        // A symlink to a file is written through: the file it points at is replaced, the link stays a link.
+        if (new FileInfo(path).LinkTarget is not null && File.ResolveLinkTarget(path, returnFinalTarget: true) is FileInfo { Exists: true } target)
+            path = target.FullName;
         var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
         Directory.CreateDirectory(dir);
         var tmp = Path.Combine(dir, "." + Path.GetFileName(path) + "." + Environment.ProcessId + ".tmp");

@@ -72,7 +72,7 @@ public static class RunReport
                 ? $"note: the map and the neighbour picture are left out: {images.Source} has {images.Channels}-channel images, the run {meta.Channels}-channel ones; pass --data with images like the run's"
                 : $"note: the map and the neighbour picture are left out: {images.Source} holds fewer than 2 images");
         if (meta.LastClusters is not null) AddPrototypeGrids(run, meta, options.Seed, sections, figures, progress);
-        return HtmlReport.Write(run.Path, $"ProtoCL run {Path.GetFileName(run.Path)}", sections, figures);
+        return HtmlReport.Write(run.Path, $"ProtoCL run {Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(run.Path)))}", sections, figures);
     }
 
     private static void AddEvaluations(RunDirectory run, List<EvaluationFile> evaluations, List<(string, string)> sections, List<(string, string)> figures)

@@ -253,4 +253,24 @@ public class ImageFolderReaderTests
         var e = Assert.Throws<DataException>(() => ImageFolderReader.ReadFilesLike([broken], like));
         Assert.StartsWith(broken + ": ", e.Message);
     }
+    [Fact]
+    public void Should_LeaveRunFoldersOut_When_ARunLivesInsideItsDataFolder()
+    {
+        // --data . --out runs/r1: the run's report pictures must not become images, nor runs/ a class.
+        using var dir = new TempFolder();
+        dir.Write("a/1.png", SkiaImages.GrayPng(4, 4, (_, _) => 10));
+        dir.Write("b/2.png", SkiaImages.GrayPng(4, 4, (_, _) => 20));
+        dir.Write("b/deeper/run/metrics.jsonl", [(byte)'{', (byte)'}']);
+        dir.Write("b/deeper/run/curves.png", SkiaImages.GrayPng(4, 4, (_, _) => 30));
+        dir.Write("runs/r1/checkpoint.pcl", [1]);
+        dir.Write("runs/r1/pca.png", SkiaImages.GrayPng(4, 4, (_, _) => 40));
+        dir.Write("r2/metrics.jsonl", [(byte)'{', (byte)'}']);
+        dir.Write("r2/neighbours.png", SkiaImages.GrayPng(4, 4, (_, _) => 50));
+
+        using var data = ImageFolderReader.Read(dir.Path);
+
+        Assert.Equal(["a", "b"], data.ClassNames);
+        Assert.Equal([System.IO.Path.Combine(dir.Path, "a", "1.png"), System.IO.Path.Combine(dir.Path, "b", "2.png")], data.Files);
+        Assert.Equal([0, 1], data.Labels!);
+    }
 }

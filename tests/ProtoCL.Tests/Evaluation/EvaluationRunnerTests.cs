@@ -66,6 +66,12 @@ public class EvaluationRunnerTests
         Assert.Equal(["birds", "cats", "dogs"], json["class_names"]!.AsArray().Select(n => n!.GetValue<string>()).ToArray()); // per_class_*[c] is class c
         Assert.Equal([0, 1, 1], json["per_class_total"]!.AsArray().Select(n => n!.GetValue<int>()).ToArray());
 
+        // The same names in another Unicode form (decomposed accents, as folders copied from macOS have them) are the same classes.
+        using var composed = new ImageDataset(tensor(new byte[] { 200, 10, 10, 200, 100, 100 }).view(3, 1, 1, 2), [0, 1, 2], "nfc-tree", ["birds", "c\u00e1ts", "dogs"]);
+        using var decomposed = new ImageDataset(tensor(new byte[] { 0, 90, 90, 100 }).view(2, 1, 1, 2), [0, 1], "nfd-tree", ["ca\u0301ts", "dogs"]);
+        var nfd = EvaluationRunner.Run(Protocol.Knn, "raw", composed, decomposed, new EvaluationSettings { KnnK = 1 });
+        Assert.Equal(1.0, nfd["accuracy"]!.GetValue<double>(), 12);
+
         // A test class the training data does not have cannot be classified: refused before extraction, naming it;
         // clustering reads only the test labels and runs.
         using var zebras = new ImageDataset(tensor(new byte[] { 0, 90, 90, 100 }).view(2, 1, 1, 2), [0, 1], "zebra-tree", ["cats", "zebras"]);

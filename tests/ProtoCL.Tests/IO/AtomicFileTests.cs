@@ -40,4 +40,19 @@ public class AtomicFileTests
         Assert.Equal(new[] { path }, Directory.GetFiles(dir));
         Directory.Delete(dir, true);
     }
+    [Fact]
+    public void Should_WriteThroughASymlink_When_ThePathIsALinkToAFile()
+    {
+        var dir = Directory.CreateTempSubdirectory("protocl-link-").FullName;
+        var target = Path.Combine(dir, "target.csv");
+        var link = Path.Combine(dir, "link.csv");
+        File.WriteAllText(target, "old");
+        File.CreateSymbolicLink(link, target);
+
+        AtomicFile.WriteAllText(link, "new");
+
+        Assert.Equal("new", File.ReadAllText(target));
+        Assert.NotNull(new FileInfo(link).LinkTarget);                        // still a link, to the same file
+        Directory.Delete(dir, true);
+    }
 }

@@ -239,6 +239,20 @@ public class TrainerTests
     }
 
     [Fact]
+    public void Should_RefuseASecondHolder_When_ARunFolderIsLocked()
+    {
+        // flock locks belong to an open file, so a second open in this process meets the lock as another process would.
+        var dir = TinyRun.TempDir();
+        using (RunLock.Acquire(dir))
+        {
+            var e = Assert.Throws<IOException>(() => RunLock.Acquire(dir));
+            Assert.Contains("is being trained by another process", e.Message);
+        }
+        using (RunLock.Acquire(dir)) { }                                      // released: free again
+        Directory.Delete(dir, true);
+    }
+
+    [Fact]
     public void Should_TrainOnTheFirstImagesOnly_When_TheOptionsSetALimit()
     {
         // 320 images given, Limit 128: the run records 128 images, the digest of the first 128, and 2 minibatches of 64.
