@@ -46,6 +46,8 @@ public sealed class TrainCommand : Command<TrainSettings>
             throw new UserError($"{run.Path} has trained {done.Epoch} epochs already; --epochs {options.Epochs} would end before them (give --epochs {done.Epoch} or more)");
         if (options.Method is Method.Pcl or Method.PclSimclr && options.Epochs <= options.WarmupEpochs)
             Console.Error.WriteLine($"note: --epochs {options.Epochs} ends within the {options.WarmupEpochs} warm-up epoch(s), so this {Reproduction.Table1Reproduction.MethodName(options.Method)} run has no E-step and learns no prototypes (it trains as {(options.Method == Method.Pcl ? "moco" : "simclr")}); give more epochs than --warmup-epochs");
+        if (options.Threads > Environment.ProcessorCount)
+            Console.Error.WriteLine($"note: --threads {options.Threads} is more than the {Environment.ProcessorCount} cores here; threads that outnumber the cores slow training down, often several-fold");
         var dataPath = FullPath(settings.Data ?? (saved is null ? null : DatasetLoader.PathOf(saved.Data)));
         if (saved is not null && settings.Data is null && dataPath is not null && dataPath != DatasetLoader.EmbeddedPath && !File.Exists(dataPath) && !Directory.Exists(dataPath))
             throw new UserError($"the run's images ({saved.Data}) are not found from {Environment.CurrentDirectory}; pass --data with their path (the checkpoint checks that they are the same images)");

@@ -176,6 +176,12 @@ public static class EvaluationRunner
             ["seed"] = settings.Seed,
             ["feature_dim"] = trainFeatures.shape[1],
         };
+        if (TrainedCheckpoint(checkpoint) is { } state)
+        {
+            json["checkpoint_epoch"] = state.Epoch;                      // the epochs finished in the weights scored
+            if (state.Partial is { } part)
+                json["checkpoint_note"] = $"written mid-epoch: epoch {part.Epoch + 1} was interrupted after minibatch {part.Step}, so the weights are partly into it";
+        }
         if (train.ClassNames is { } names) json["class_names"] = new JsonArray(names.Select(n => (JsonNode?)JsonValue.Create(n)).ToArray()); // what label c (per_class_*[c]) is
         if (trainLeftOut > 0) json["train_unlabelled_left_out"] = trainLeftOut;
         if (testLeftOut > 0) json["test_unlabelled_left_out"] = testLeftOut;
@@ -188,6 +194,14 @@ public static class EvaluationRunner
             if (note is not null) json["levels_note"] = note;
         }
         return json;
+    }
+
+    /// <summary>The meta of a run folder's (or a checkpoint file's) checkpoint; null for the raw and random baselines.</summary>
+    private static CheckpointMeta? TrainedCheckpoint(string checkpoint)
+    {
+        if (checkpoint is "raw" or "random" || checkpoint.StartsWith("random:", StringComparison.Ordinal)) return null;
+        var file = Directory.Exists(checkpoint) ? new RunDirectory(checkpoint).Checkpoint : checkpoint;
+        return File.Exists(file) ? Checkpoint.ReadMeta(file) : null;
     }
 
     /// <summary><paramref name="labels"/> as they are, after refusing (naming the class) a training class with fewer labelled

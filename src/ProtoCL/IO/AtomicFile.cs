@@ -22,7 +22,7 @@ public static class AtomicFile
             path = target.FullName;
         var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
         Directory.CreateDirectory(dir);
-        var tmp = Path.Combine(dir, "." + Path.GetFileName(path) + "." + Environment.ProcessId + ".tmp");
+        var tmp = Path.Combine(dir, TempName(Path.GetFileName(path)));
         try
         {
             using (var stream = OpenTemp(tmp))
@@ -55,6 +55,17 @@ public static class AtomicFile
             try { File.Delete(file); removed.Add(file); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         }
         return removed;
+    }
+
+    /// <summary>".NAME.PID.tmp", NAME shortened so that the whole name stays within 255 UTF-8 bytes (the usual limit of
+    /// a file name), so an output whose own name is legal never fails for its temporary file's.</summary>
+    internal static string TempName(string name)
+    {
+        string suffix = "." + Environment.ProcessId + ".tmp";
+        int room = 255 - 1 - suffix.Length;
+        while (System.Text.Encoding.UTF8.GetByteCount(name) > room)
+            name = name[..(char.IsLowSurrogate(name[^1]) && name.Length > 1 ? name.Length - 2 : name.Length - 1)];
+        return "." + name + suffix;
     }
 
     private static bool IsRunning(int pid)

@@ -173,6 +173,8 @@ public class EvaluationRunnerTests
                 var levels = json["levels"]!.AsArray();
                 Assert.Equal(2, levels.Count);
                 Assert.Null(json["levels_note"]);
+                Assert.Equal(2, json["checkpoint_epoch"]!.GetValue<int>());          // TinyRun.Options(): 2 epochs, finished
+                Assert.Null(json["checkpoint_note"]);
                 for (int m = 0; m < 2; m++)
                 {
                     var labels = indices.Select(i => data.Labels![i]).ToArray();

@@ -55,4 +55,18 @@ public class AtomicFileTests
         Assert.NotNull(new FileInfo(link).LinkTarget);                        // still a link, to the same file
         Directory.Delete(dir, true);
     }
+    [Fact]
+    public void Should_WriteAFileWhoseNameIsNearTheLimit_When_ItsTemporaryNameWouldBeLonger()
+    {
+        // 251 bytes + ".json" = 255, the most a name may have; ".NAME.PID.tmp" would be over it unshortened.
+        var dir = Directory.CreateTempSubdirectory("protocl-long-").FullName;
+        var path = Path.Combine(dir, new string('a', 250) + ".json");
+        AtomicFile.WriteAllText(path, "{}");
+        Assert.Equal("{}", File.ReadAllText(path));
+        Assert.Single(Directory.GetFiles(dir));                               // no temporary file left
+        var tmp = AtomicFile.TempName("é" + new string('b', 300));
+        Assert.True(System.Text.Encoding.UTF8.GetByteCount(tmp) <= 255);
+        Assert.EndsWith($".{Environment.ProcessId}.tmp", tmp);
+        Directory.Delete(dir, true);
+    }
 }
