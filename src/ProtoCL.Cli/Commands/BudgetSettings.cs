@@ -81,13 +81,16 @@ public abstract class BudgetSettings : CommandSettings
         _ => throw new UserError($"{option} must be pcl, moco, simclr or pcl-simclr (got '{name}')"),
     };
 
-    public static int[] ParseClusters(string text)
+    public static int[] ParseClusters(string text) =>
+        ParseIntegers(text) ?? throw new UserError($"--clusters must be a comma-separated list of integers such as 100,200,400 (got '{text}')");
+
+    /// <summary>The integers of a comma-separated list ("100, 200,400"); null when an entry is empty or not an integer.</summary>
+    public static int[]? ParseIntegers(string text)
     {
         var parts = text.Split(',', StringSplitOptions.TrimEntries);
-        var ks = new int[parts.Length];
+        var values = new int[parts.Length];
         for (int i = 0; i < parts.Length; i++)
-            if (!int.TryParse(parts[i], out ks[i]))
-                throw new UserError($"--clusters must be a comma-separated list of integers such as 100,200,400 (got '{text}')");
-        return ks;
+            if (!int.TryParse(parts[i], out values[i])) return null;
+        return values;
     }
 }

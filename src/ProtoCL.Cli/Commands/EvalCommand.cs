@@ -41,14 +41,8 @@ public class EvalSettings : CommandSettings
         LowShotShots = Shots is null ? new EvaluationSettings().LowShotShots : ParseShots(Shots)!,
     };
 
-    private static int[]? ParseShots(string text)
-    {
-        var parts = text.Split(',', StringSplitOptions.TrimEntries);
-        var shots = new int[parts.Length];
-        for (int i = 0; i < parts.Length; i++)
-            if (!int.TryParse(parts[i], out shots[i]) || shots[i] < 1) return null;
-        return shots.Distinct().Count() == shots.Length ? shots : null;
-    }
+    private static int[]? ParseShots(string text) =>
+        BudgetSettings.ParseIntegers(text) is { } shots && shots.All(k => k >= 1) && shots.Distinct().Count() == shots.Length ? shots : null;
 
     private static string? ShotsError(string? text) =>
         text is null || ParseShots(text) is not null ? null : $"--shots must be distinct positive integers separated by commas, such as 1,2,4 (got '{text}')";

@@ -45,7 +45,7 @@ public sealed class TrainCommand : Command<TrainSettings>
         if (saved is not null && run.HasCheckpoint && Checkpoint.ReadMeta(run.Checkpoint) is { } done && done.Epoch > options.Epochs)
             throw new UserError($"{run.Path} has trained {done.Epoch} epochs already; --epochs {options.Epochs} would end before them (give --epochs {done.Epoch} or more)");
         if (options.Method is Method.Pcl or Method.PclSimclr && options.Epochs <= options.WarmupEpochs)
-            Console.Error.WriteLine($"note: --epochs {options.Epochs} ends within the {options.WarmupEpochs} warm-up epoch(s), so this {Reproduction.Table1Reproduction.MethodName(options.Method)} run has no E-step and learns no prototypes (it trains as {(options.Method == Method.Pcl ? "moco" : "simclr")}); give more epochs than --warmup-epochs");
+            Console.Error.WriteLine($"note: --epochs {options.Epochs} ends within the {options.WarmupEpochs} warm-up epoch(s), so this {options.Method.Name()} run has no E-step and learns no prototypes (it trains as {(options.Method == Method.Pcl ? "moco" : "simclr")}); give more epochs than --warmup-epochs");
         if (options.Threads > Environment.ProcessorCount)
             Console.Error.WriteLine($"note: --threads {options.Threads} is more than the {Environment.ProcessorCount} cores here; threads that outnumber the cores slow training down, often several-fold");
         var dataPath = FullPath(settings.Data ?? (saved is null ? null : DatasetLoader.PathOf(saved.Data)));
@@ -65,7 +65,7 @@ public sealed class TrainCommand : Command<TrainSettings>
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; cts.Cancel(); });
         try
         {
-            Console.WriteLine($"training {Reproduction.Table1Reproduction.MethodName(options.Method)} on {data.Count} images ({data.Channels}x{data.Height}x{data.Width}) from {data.Source} into {run.Path}");
+            Console.WriteLine($"training {options.Method.Name()} on {data.Count} images ({data.Channels}x{data.Height}x{data.Width}) from {data.Source} into {run.Path}");
             if (options.LoadSize is null && Math.Max(data.Height, data.Width) > LargeImageSide)
                 Console.Error.WriteLine($"note: training at {data.Width}x{data.Height}, the size of the first image; --image-size (e.g. 64 or 224) trains on smaller copies (a step's time grows with the pixels of an image)");
             ConsoleProgress.Run(observer =>

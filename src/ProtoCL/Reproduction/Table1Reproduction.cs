@@ -76,13 +76,7 @@ public static class Table1Reproduction
     /// <summary>Lower-case name of a method, as run folders, file names, table rows and messages use it.</summary>
     /// <param name="m">The method.</param>
     /// <returns>"moco", "pcl", "simclr" or "pcl-simclr".</returns>
-    public static string MethodName(Method m) => m switch
-    {
-        Method.Moco => "moco",
-        Method.Pcl => "pcl",
-        Method.Simclr => "simclr",
-        _ => "pcl-simclr",
-    };
+    public static string MethodName(Method m) => m.Name();
 
     private static string RunPath(Table1Options o, Method m) => Path.Combine(o.RunsDir, MethodName(m));
 

@@ -35,7 +35,7 @@ public static class RunPrototypes
             folder = meta.LastClusters is { } last ? Path.Combine(run.Path, last)
                 : throw new ArgumentException(meta.Options.UsesPrototypes
                     ? $"{runFolder} has no E-step result yet: the first comes after the {meta.Options.WarmupEpochs} warm-up epoch(s)"
-                    : $"{runFolder} is a {ProtoCL.Reproduction.Table1Reproduction.MethodName(meta.Options.Method)} run: it learns no prototypes (train with --method pcl or pcl-simclr)");
+                    : $"{runFolder} is a {meta.Options.Method.Name()} run: it learns no prototypes (train with --method pcl or pcl-simclr)");
         }
         meta.ThrowIfOtherImages(data);
         using var clusters = ClusterResult.Load(folder);

@@ -17,6 +17,21 @@ public enum Method
     PclSimclr,
 }
 
+/// <summary>The names methods go by on the command line, in run folders, file names, table rows and messages.</summary>
+public static class MethodNames
+{
+    /// <summary>Lower-case name of <paramref name="m"/>: "moco", "pcl", "simclr" or "pcl-simclr".</summary>
+    /// <param name="m">The method.</param>
+    /// <returns>Its name.</returns>
+    public static string Name(this Method m) => m switch
+    {
+        Method.Moco => "moco",
+        Method.Pcl => "pcl",
+        Method.Simclr => "simclr",
+        _ => "pcl-simclr",
+    };
+}
+
 /// <summary>Learning-rate schedule.</summary>
 public enum LrSchedule
 {
