@@ -44,7 +44,7 @@ public sealed class TrainCommand : Command<TrainSettings>
 
         if (saved is not null && run.HasCheckpoint && Checkpoint.ReadMeta(run.Checkpoint) is { } done && done.Epoch > options.Epochs)
             throw new UserError($"{run.Path} has trained {done.Epoch} epochs already; --epochs {options.Epochs} would end before them (give --epochs {done.Epoch} or more)");
-        if (options.Method is Method.Pcl or Method.PclSimclr && options.Epochs <= options.WarmupEpochs)
+        if (options.UsesPrototypes && options.Epochs <= options.WarmupEpochs)
             Console.Error.WriteLine($"note: --epochs {options.Epochs} ends within the {options.WarmupEpochs} warm-up epoch(s), so this {options.Method.Name()} run has no E-step and learns no prototypes (it trains as {(options.Method == Method.Pcl ? "moco" : "simclr")}); give more epochs than --warmup-epochs");
         if (options.Threads > Environment.ProcessorCount)
             Console.Error.WriteLine($"note: --threads {options.Threads} is more than the {Environment.ProcessorCount} cores here; threads that outnumber the cores slow training down, often several-fold");

@@ -245,7 +245,7 @@ public static class EvaluationRunner
         if (!run.HasCheckpoint) return (levels, null);
         var meta = Checkpoint.ReadMeta(run.Checkpoint);
         if (meta.LastClusters is null)
-            return (levels, $"the run has no E-step clusters to score ({meta.Options.Method.Name()}{(meta.Options.Method is Method.Pcl or Method.PclSimclr ? ", still in its warm-up" : "")})");
+            return (levels, $"the run has no E-step clusters to score ({meta.Options.Method.Name()}{(meta.Options.UsesPrototypes ? ", still in its warm-up" : "")})");
         if (meta.OtherImagesReason(train) is { } other)
             return (levels, $"the PCL levels are not scored: --train-data is not the images the last E-step clustered ({other})");
         using var clusters = ClusterResult.Load(Path.Combine(run.Path, meta.LastClusters));

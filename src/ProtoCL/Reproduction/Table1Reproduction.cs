@@ -36,7 +36,7 @@ public static class Table1Reproduction
         using var train = DatasetLoader.Load(o.TrainData, new DataLoadOptions { Limit = o.Budget.Limit });
         using var test = DatasetLoader.Load(o.TestData);
         var trainSeconds = new JsonObject();
-        if (o.Budget.Epochs <= o.Budget.WarmupEpochs && o.Methods.Any(m => m is Method.Pcl or Method.PclSimclr))
+        if (o.Budget.Epochs <= o.Budget.WarmupEpochs && o.Methods.Any(m => (o.Budget with { Method = m }).UsesPrototypes))
             observer.Message($"note: --epochs {o.Budget.Epochs} ends within the {o.Budget.WarmupEpochs} warm-up epoch(s): the PCL rows have no E-step and train as MoCo / SimCLR");
         foreach (var method in o.Methods)
             trainSeconds[MethodName(method)] = TrainOne(o, method, train, observer);
