@@ -29,7 +29,7 @@ public sealed class AssignCommand : Command<AssignSettings>
     public override int Execute(CommandContext context, AssignSettings s, CancellationToken cancellationToken)
     {
         OutputFile.ThrowIfTaken(s.Force, s.Csv);
-        using var data = DataSettings.LoadFor(s.Checkpoint, s.Data, s.LoadOptions);
+        using var data = s.LoadFor(s.Checkpoint);
         var (levels, folder, isLast) = ConsoleProgress.Run(o => RunPrototypes.Assign(s.Checkpoint, data, s.Epoch, (d, t) => o.Progress("embedding", d, t)));
         AssignmentTable.Write(s.Csv, data, levels);
         Console.WriteLine($"prototypes of {folder}");

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using ProtoCL.Data;
 using ProtoCL.Evaluation;
+using ProtoCL.Training;
 using Spectre.Console.Cli;
 
 namespace ProtoCL.Cli.Commands;
@@ -24,8 +25,11 @@ public class DataSettings : CommandSettings
     public const string ImageSizeHelp = "Image folders: load each image as its centred square resized to S x S (default: the size the checkpoint's run loaded its folder at, if a checkpoint is given and recorded one; else the first image's).";
 
     [CommandOption("--on-bad-image <POLICY>")]
-    [Description("fail (default: stop and name the file) or skip (count and warn).")]
-    public string OnBadImage { get; set; } = "fail";
+    [Description(PolicyHelp)]
+    public string? OnBadImage { get; set; }
+
+    /// <summary>The help of every command's --on-bad-image but train's.</summary>
+    public const string PolicyHelp = "fail (stop and name the file) or skip (count and warn). Default: skip for the images a checkpoint's run was trained on when it skipped some of them, else fail.";
 
     public override Spectre.Console.ValidationResult Validate()
     {
@@ -40,6 +44,9 @@ public class DataSettings : CommandSettings
         BadImagePolicy = Policy(OnBadImage),
     };
 
+    /// <summary>Loads --data for use with <paramref name="checkpoint"/> (<see cref="LoadFor"/>).</summary>
+    public ImageDataset LoadFor(string checkpoint) => LoadFor(checkpoint, Data, LoadOptions, OnBadImage);
+
     /// <summary>The message for a --limit below 1; null when it is unset or at least 1.</summary>
     public static string? LimitError(int? limit) => limit is < 1 ? $"--limit must be at least 1 (got {limit})" : null;
 
@@ -48,21 +55,44 @@ public class DataSettings : CommandSettings
         size is null or (>= 8 and <= 4096) ? null : $"--image-size must be between 8 and 4096 pixels (got {size})";
 
     /// <summary>The message for an --on-bad-image value that is neither fail nor skip; null when it is one of them.</summary>
-    public static string? PolicyError(string value) =>
-        value is "fail" or "skip" ? null : $"--on-bad-image must be fail or skip (got '{value}')";
+    public static string? PolicyError(string? value) =>
+        value is null or "fail" or "skip" ? null : $"--on-bad-image must be fail or skip (got '{value}')";
 
-    /// <summary>The policy an accepted --on-bad-image value names.</summary>
-    public static BadImagePolicy Policy(string value) => value == "skip" ? BadImagePolicy.Skip : BadImagePolicy.Fail;
+    /// <summary>The policy an accepted --on-bad-image value names (fail when none was given).</summary>
+    public static BadImagePolicy Policy(string? value) => value == "skip" ? BadImagePolicy.Skip : BadImagePolicy.Fail;
 
     /// <summary>
     /// Loads <paramref name="path"/> for use with <paramref name="checkpoint"/>: an image folder read without a size of its
-    /// own (--image-size) is read at the size the checkpoint's run loaded its images at, so its images match the encoder's.
+    /// own (--image-size) is read at the size the checkpoint's run loaded its images at, so its images match the encoder's;
+    /// and without an --on-bad-image of its own (<paramref name="onBadImage"/> null), the images the run was trained on are
+    /// read as the run read them (<see cref="PolicyFor"/>).
     /// </summary>
-    public static ImageDataset LoadFor(string checkpoint, string? path, DataLoadOptions options)
+    public static ImageDataset LoadFor(string checkpoint, string? path, DataLoadOptions options, string? onBadImage)
     {
-        if (options.ImageSize is null && path is not null && FeatureSource.LoadSizeOf(checkpoint) is int side && DatasetLoader.IsImageFolder(path))
+        var meta = FeatureSource.MetaOf(checkpoint);
+        if (options.ImageSize is null && path is not null && meta?.Options.LoadSize is int side && DatasetLoader.IsImageFolder(path))
             options = options with { ImageSize = side };
-        return Load(path, options);
+        return Load(path, options with { BadImagePolicy = PolicyFor(meta, path, onBadImage) });
+    }
+
+    /// <summary>
+    /// The policy for reading <paramref name="path"/>: the one given; else skip where <paramref name="path"/> holds the
+    /// images of a run that left unreadable files out of them (said in a note), so that every command reads them as
+    /// training did; else fail.
+    /// </summary>
+    public static BadImagePolicy PolicyFor(CheckpointMeta? run, string? path, string? given)
+    {
+        if (given is not null) return Policy(given);
+        if (run is not { SkippedImages: > 0 } || path is null || !SamePath(path, DatasetLoader.PathOf(run.Source))) return BadImagePolicy.Fail;
+        Console.Error.WriteLine($"note: the run left out {run.SkippedImages} unreadable image(s) of {path} (--on-bad-image skip); reading it the same way");
+        return BadImagePolicy.Skip;
+    }
+
+    /// <summary>Whether two paths name the same file or folder (as absolute paths, without a trailing separator).</summary>
+    public static bool SamePath(string a, string b)
+    {
+        static string Full(string p) => Path.TrimEndingDirectorySeparator(Path.GetFullPath(p));
+        return Full(a) == Full(b);
     }
 
     /// <summary>Loads <paramref name="path"/> (or the embedded set when null or "embedded").</summary>

@@ -31,7 +31,7 @@ public sealed class EmbedCommand : Command<EmbedSettings>
     public override int Execute(CommandContext context, EmbedSettings s, CancellationToken cancellationToken)
     {
         OutputFile.ThrowIfTaken(s.Force, s.Out, s.Csv);
-        using var data = DataSettings.LoadFor(s.Checkpoint, s.Data, s.LoadOptions);
+        using var data = s.LoadFor(s.Checkpoint);
         using var features = Features(s.Checkpoint, s.Kind, data, s.Seed); // [N, d]
         Npy.Write(s.Out, features);
         Console.WriteLine($"wrote {s.Out}: {features.shape[0]} x {features.shape[1]} float32");

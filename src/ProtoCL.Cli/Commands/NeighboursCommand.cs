@@ -34,7 +34,7 @@ public sealed class NeighboursCommand : Command<NeighboursSettings>
     public override int Execute(CommandContext context, NeighboursSettings s, CancellationToken cancellationToken)
     {
         OutputFile.ThrowIfTaken(s.Force, s.Csv, s.Png);
-        using var data = DataSettings.LoadFor(s.Checkpoint, s.Data, s.LoadOptions);
+        using var data = s.LoadFor(s.Checkpoint);
         // Before the features, so a wrong name fails at once: images of --data by index or name, other files read as
         // --data's are, and a folder stands for every image in it (each one of --data's where it is one).
         var outside = new List<string>();

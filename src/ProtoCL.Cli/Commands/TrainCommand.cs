@@ -51,7 +51,13 @@ public sealed class TrainCommand : Command<TrainSettings>
         var dataPath = FullPath(settings.Data ?? (saved is null ? null : DatasetLoader.PathOf(saved.Data)));
         if (saved is not null && settings.Data is null && dataPath is not null && dataPath != DatasetLoader.EmbeddedPath && !File.Exists(dataPath) && !Directory.Exists(dataPath))
             throw new UserError($"the run's images ({saved.Data}) are not found from {Environment.CurrentDirectory}; pass --data with their path (the checkpoint checks that they are the same images)");
-        using var data = DataSettings.Load(dataPath, settings.LoadOptions with { Limit = options.Limit, ImageSize = options.LoadSize });
+        var policy = DataSettings.Policy(settings.OnBadImage);
+        if (settings.OnBadImage is null && saved is { SkippedImages: > 0 })
+        {
+            Console.Error.WriteLine($"note: the run left out {saved.SkippedImages} unreadable image(s) of its data (--on-bad-image skip); reading it the same way");
+            policy = BadImagePolicy.Skip;
+        }
+        using var data = DataSettings.Load(dataPath, new DataLoadOptions { Limit = options.Limit, ImageSize = options.LoadSize, BadImagePolicy = policy });
         var problems = TrainingOptionsValidator.Validate(options with { Encoder = options.Encoder with { InChannels = data.Channels, ImageSize = Math.Max(data.Height, data.Width) } }, data.Count);
         if (problems.Count > 0)
             throw new UserError(string.Join("; ", problems) + (settings.Preset is null && saved is null

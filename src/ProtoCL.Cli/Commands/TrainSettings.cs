@@ -13,8 +13,8 @@ public sealed class TrainSettings : BudgetSettings
     public string? Data { get; set; }
 
     [CommandOption("--on-bad-image <POLICY>")]
-    [Description("fail (default: stop and name the file) or skip (count and warn).")]
-    public string OnBadImage { get; set; } = "fail";
+    [Description("fail (stop and name the file) or skip (count and warn; recorded with the run, so --resume and later commands read its images the same way). Default: fail, or on --resume what the run used.")]
+    public string? OnBadImage { get; set; }
 
     [CommandOption("--image-size <S>")]
     [Description("Image folders: load each image as its centred square resized to S x S (e.g. 64 or 224 for photos; default: the first image's size). Recorded in the run, so later commands read folders the same way.")]
@@ -40,8 +40,6 @@ public sealed class TrainSettings : BudgetSettings
         return base.Validate();
     }
 
-    /// <summary>How the training images are read, but for the limit and the size: those come from the options (<see cref="Apply"/>, or a resumed run's config).</summary>
-    public DataLoadOptions LoadOptions => new() { BadImagePolicy = DataSettings.Policy(OnBadImage) };
 
     /// <summary>Applies the method and the budget flags that were given on top of <paramref name="baseline"/>.</summary>
     public override TrainingOptions Apply(TrainingOptions baseline)

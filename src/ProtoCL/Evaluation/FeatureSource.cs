@@ -51,12 +51,20 @@ public static class FeatureSource
     /// DIR's); null for <c>raw</c> and <c>random</c>, for a run that kept its images' own size, and where there is no
     /// checkpoint to read (using it then fails with its own message).
     /// </summary>
-    public static int? LoadSizeOf(string checkpoint)
+    public static int? LoadSizeOf(string checkpoint) => MetaOf(checkpoint)?.Options.LoadSize;
+
+    /// <summary>
+    /// What the run folder or checkpoint file <paramref name="checkpoint"/> recorded about its run (for <c>random:DIR</c>,
+    /// DIR's); null for <c>raw</c> and <c>random</c> and where there is no checkpoint to read (using it then fails with
+    /// its own message).
+    /// </summary>
+    public static CheckpointMeta? MetaOf(string checkpoint)
     {
+        ArgumentNullException.ThrowIfNull(checkpoint);
         if (checkpoint is "raw" or "random") return null;
         var path = checkpoint.StartsWith("random:", StringComparison.Ordinal) ? checkpoint[7..] : checkpoint;
         var file = Directory.Exists(path) ? new RunDirectory(path).Checkpoint : path;
-        return File.Exists(file) ? Checkpoint.ReadMeta(file).Options.LoadSize : null;
+        return File.Exists(file) ? Checkpoint.ReadMeta(file) : null;
     }
 
     /// <summary>Loads a run folder's (or a checkpoint file's) encoder; clear errors when there is none.</summary>

@@ -46,6 +46,9 @@ public sealed record CheckpointMeta
     /// <summary>The training images' <see cref="ProtoCL.Data.ImageDataset.ContentDigest"/>; null in files written before it
     /// was recorded (those are judged by the image count alone).</summary>
     public string? DataDigest { get; init; }
+    /// <summary>Image files of the training data left out as unreadable (<see cref="ProtoCL.Data.BadImagePolicy.Skip"/>) when
+    /// the run read them; later commands read the same data the same way. 0 in files written before it was recorded.</summary>
+    public int SkippedImages { get; init; }
 
     /// <summary>
     /// Null when <paramref name="data"/> holds the images this run trained on (the same pixels in the same order, so the

@@ -116,7 +116,7 @@ public sealed class Trainer : IDisposable
             if (stale.Count > 0)
                 _observer.Message($"removed {stale.Count} unfinished temporary file(s) left by an interrupted write (the files they were replacing are intact)");
             Directory.CreateDirectory(_run.Path);
-            AtomicFile.WriteAllText(_run.Config, JsonSerializer.Serialize(new RunConfig(_o, _data.Source, _data.Count, _mean, _std), JsonDefaults.Indented));
+            AtomicFile.WriteAllText(_run.Config, JsonSerializer.Serialize(new RunConfig(_o, _data.Source, _data.Count, _mean, _std) { SkippedImages = _data.SkippedCount }, JsonDefaults.Indented));
             WriteMetrics();
         }
         for (int epoch = _nextEpoch; epoch < _o.Epochs; epoch++)
@@ -385,6 +385,7 @@ public sealed class Trainer : IDisposable
             History = _history.ToList(),
             Source = _data.Source,
             ImageCount = _data.Count,
+            SkippedImages = _data.SkippedCount,
             DataDigest = _data.ContentDigest,
             Channels = _data.Channels,
             ImageSize = Math.Max(_data.Height, _data.Width),
@@ -428,4 +429,7 @@ public sealed record RunConfig(TrainingOptions Options, string Data, int Images,
 {
     /// <summary>ProtoCL version that wrote the file.</summary>
     public string Version { get; init; } = typeof(RunConfig).Assembly.GetName().Version?.ToString() ?? "0";
+    /// <summary>Image files of the data left out as unreadable (<see cref="ProtoCL.Data.BadImagePolicy.Skip"/>); a resume
+    /// reads the data the same way. 0 in files written before it was recorded.</summary>
+    public int SkippedImages { get; init; }
 }

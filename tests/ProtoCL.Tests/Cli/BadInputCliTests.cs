@@ -163,6 +163,20 @@ public class BadInputCliTests
         Assert.Contains("on 40 images", r.Output);
         Assert.Contains("checkpoint.pcl)", r.Output);                          // a moco run writes no clusters/, so the last line names none
         Assert.DoesNotContain("clusters/", r.Output);
+
+        // The run records what it left out, so a resume and later commands read the folder as training did, without the flag.
+        string data = Path.Combine(dir, "data"), run = Path.Combine(dir, "run");
+        Assert.Contains("\"skipped_images\": 2", File.ReadAllText(Path.Combine(run, "config.json")));
+        var resumed = CliProcess.Run(300, "train", "--resume", "--epochs", "2", "--out", run);
+        Assert.True(resumed.Code == 0, resumed.Output);
+        Assert.Contains("note: the run left out 2 unreadable image(s) of its data (--on-bad-image skip); reading it the same way", resumed.Output);
+        Assert.Contains("on 40 images", resumed.Output);
+        var embedded = CliProcess.Run(300, "embed", "--checkpoint", run, "--data", data, "--out", Path.Combine(dir, "f.npy"));
+        Assert.True(embedded.Code == 0, embedded.Output);
+        Assert.Contains($"note: the run left out 2 unreadable image(s) of {data}", embedded.Output);
+        using (var features = ProtoCL.IO.Npy.Read(Path.Combine(dir, "f.npy"))) Assert.Equal(40, features.shape[0]);
+        // An explicit policy wins; other images than the run's are read strictly.
+        AssertCleanFailure(CliProcess.Run(300, "embed", "--checkpoint", run, "--data", data, "--on-bad-image", "fail", "--out", Path.Combine(dir, "g.npy")), "use --on-bad-image skip");
         Directory.Delete(dir, true);
     }
 }
