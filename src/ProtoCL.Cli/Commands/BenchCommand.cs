@@ -46,7 +46,7 @@ public sealed class BenchCommand : Command<BenchSettings>
         var asTrain = new TrainSettings
         {
             Method = s.Method, Arch = s.Arch, Width = s.Width, BatchSize = s.BatchSize, Queue = s.Queue, Clusters = s.Clusters,
-            Temperature = s.Temperature, Threads = s.Threads, Precision = s.Precision, Limit = s.Limit,
+            Temperature = s.Temperature, Threads = s.Threads, Precision = s.Precision, Limit = s.Limit, ExifOrientation = s.ExifOrientation,
         };
         var options = asTrain.Apply(Presets.ByName(s.Preset));
         if (s.KMeansRestarts is int restarts) options = options with { KMeansRestarts = restarts };

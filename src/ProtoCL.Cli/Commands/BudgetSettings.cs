@@ -20,7 +20,7 @@ public abstract class BudgetSettings : CommandSettings
     [CommandOption("--schedule <NAME>")] [Description("step (x0.1 at 60% and 80%) or cosine.")] public string? Schedule { get; set; }
     [CommandOption("--queue <R>")] [Description("Negative keys in the queue, r (paper: 16384).")] public int? Queue { get; set; }
     [CommandOption("--moco-momentum <M>")] [Description("Momentum encoder coefficient m (paper: 0.999; small preset: 0.99).")] public double? MocoMomentum { get; set; }
-    [CommandOption("--symmetric")] [Description("MoCo and PCL: each view is the query once (MoCo's CIFAR demo); paper: one query view. SimCLR methods use both views already.")] public bool? Symmetric { get; set; }
+    [CommandOption("--symmetric")] [Description("MoCo and PCL: each view is the query once (MoCo's CIFAR demo, which adds the two losses; ProtoCL averages them); paper: one query view. SimCLR methods use both views already.")] public bool? Symmetric { get; set; }
     [CommandOption("--proto-logits <FORM>")] [Description("Prototype term's logits: reference (default; a column per batch sample's prototype, as salesforce/PCL) or paper (each prototype once, as the paper's equation).")] public string? ProtoLogits { get; set; }
     [CommandOption("--temperature <TAU>")] [Description("tau (PCL's command line: 0.2); also the mean of phi.")] public double? Temperature { get; set; }
     [CommandOption("--clusters <K,K,...>")] [Description("Cluster counts per granularity (paper: 25000,50000,100000).")] public string? Clusters { get; set; }

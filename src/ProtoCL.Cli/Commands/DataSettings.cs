@@ -24,6 +24,13 @@ public class DataSettings : CommandSettings
     /// <summary>The help of every command's --image-size but train's.</summary>
     public const string ImageSizeHelp = "Image folders: load each image as its centred square resized to S x S (default: the size the checkpoint's run loaded its folder at, if a checkpoint is given and recorded one; else the first image's).";
 
+    [CommandOption("--exif-orientation")]
+    [Description(ExifOrientationHelp)]
+    public bool ExifOrientation { get; set; }
+
+    /// <summary>The help of every command's --exif-orientation but train's.</summary>
+    public const string ExifOrientationHelp = "Image folders: turn each photo upright by its EXIF orientation tag (default: as the checkpoint's run read its folder, if a checkpoint is given; else off).";
+
     [CommandOption("--on-bad-image <POLICY>")]
     [Description(PolicyHelp)]
     public string? OnBadImage { get; set; }
@@ -41,6 +48,7 @@ public class DataSettings : CommandSettings
     {
         Limit = Limit,
         ImageSize = ImageSize,
+        ApplyExifOrientation = ExifOrientation,
         BadImagePolicy = Policy(OnBadImage),
     };
 
@@ -63,15 +71,19 @@ public class DataSettings : CommandSettings
 
     /// <summary>
     /// Loads <paramref name="path"/> for use with <paramref name="checkpoint"/>: an image folder read without a size of its
-    /// own (--image-size) is read at the size the checkpoint's run loaded its images at, so its images match the encoder's;
-    /// and without an --on-bad-image of its own (<paramref name="onBadImage"/> null), the images the run was trained on are
-    /// read as the run read them (<see cref="PolicyFor"/>).
+    /// own (--image-size) is read at the size the checkpoint's run loaded its images at, so its images match the encoder's,
+    /// and turned upright by EXIF orientation when the run's were; without an --on-bad-image of its own
+    /// (<paramref name="onBadImage"/> null), the images the run was trained on are read as the run read them
+    /// (<see cref="PolicyFor"/>).
     /// </summary>
     public static ImageDataset LoadFor(string checkpoint, string? path, DataLoadOptions options, string? onBadImage)
     {
         var meta = FeatureSource.MetaOf(checkpoint);
-        if (options.ImageSize is null && path is not null && meta?.Options.LoadSize is int side && DatasetLoader.IsImageFolder(path))
+        bool folder = path is not null && DatasetLoader.IsImageFolder(path);
+        if (options.ImageSize is null && folder && meta?.Options.LoadSize is int side)
             options = options with { ImageSize = side };
+        if (folder && meta is { Options.ExifOrientation: true })
+            options = options with { ApplyExifOrientation = true };
         return Load(path, options with { BadImagePolicy = PolicyFor(meta, path, onBadImage) });
     }
 

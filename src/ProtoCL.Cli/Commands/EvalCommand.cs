@@ -20,6 +20,7 @@ public class EvalSettings : CommandSettings
     [CommandOption("-k|--neighbors|--neighbours <N>")] [Description("knn: neighbours (default 200).")] public int? K { get; set; }
     [CommandOption("--temperature <T>")] [Description("knn: temperature (default 0.07).")] public double? Temperature { get; set; }
     [CommandOption("--shots <K,K,...>")] [Description("lowshot: labelled images per class to draw (default 1,2,4,8,16, the paper's).")] public string? Shots { get; set; }
+    [CommandOption("--exif-orientation")] [Description(DataSettings.ExifOrientationHelp)] public bool ExifOrientation { get; set; }
     [CommandOption("--on-bad-image <POLICY>")] [Description(DataSettings.PolicyHelp)] public string? OnBadImage { get; set; }
     [CommandOption("--force")] [Description("Replace existing result files (--json, or --json-dir's files).")] public bool Force { get; set; }
 
@@ -59,8 +60,8 @@ public abstract class EvalCommand(Protocol protocol) : Command<EvalSettings>
             throw new UserError($"--shots is lowshot's option; eval {EvaluationRunner.Name(protocol)} does not read it");
         ConsoleProgress.ResultOnStandardOutput = s.Json is null;           // the JSON goes to stdout: keep it clean
         OutputFile.ThrowIfTaken(s.Force, s.Json);                          // before any image is read
-        using var train = DataSettings.LoadFor(s.Checkpoint, s.TrainData ?? Data.DatasetLoader.FashionMnistTrainPath, new Data.DataLoadOptions { Limit = s.Limit, ImageSize = s.ImageSize }, s.OnBadImage);
-        using var test = DataSettings.LoadFor(s.Checkpoint, s.TestData ?? Data.DatasetLoader.FashionMnistTestPath, new Data.DataLoadOptions { ImageSize = s.ImageSize }, s.OnBadImage);
+        using var train = DataSettings.LoadFor(s.Checkpoint, s.TrainData ?? Data.DatasetLoader.FashionMnistTrainPath, new Data.DataLoadOptions { Limit = s.Limit, ImageSize = s.ImageSize, ApplyExifOrientation = s.ExifOrientation }, s.OnBadImage);
+        using var test = DataSettings.LoadFor(s.Checkpoint, s.TestData ?? Data.DatasetLoader.FashionMnistTestPath, new Data.DataLoadOptions { ImageSize = s.ImageSize, ApplyExifOrientation = s.ExifOrientation }, s.OnBadImage);
         var settings = s.Settings;
         var json = ConsoleProgress.Run(o => EvaluationRunner.Run(protocol, s.Checkpoint, train, test, settings, (stage, d, t) => o.Progress(stage, d, t)));
         var text = json.ToJsonString(JsonDefaults.Indented);
@@ -120,8 +121,8 @@ public sealed class EvalAllCommand : Command<EvalAllSettings>
     public override int Execute(CommandContext context, EvalAllSettings s, CancellationToken cancellationToken)
     {
         if (s.JsonDir is not null) OutputFile.ThrowIfTaken(s.Force, Protocols.Select(p => Path.Combine(s.JsonDir, EvaluationRunner.Name(p) + ".json")));
-        using var train = DataSettings.LoadFor(s.Checkpoint, s.TrainData ?? Data.DatasetLoader.FashionMnistTrainPath, new Data.DataLoadOptions { Limit = s.Limit, ImageSize = s.ImageSize }, s.OnBadImage);
-        using var test = DataSettings.LoadFor(s.Checkpoint, s.TestData ?? Data.DatasetLoader.FashionMnistTestPath, new Data.DataLoadOptions { ImageSize = s.ImageSize }, s.OnBadImage);
+        using var train = DataSettings.LoadFor(s.Checkpoint, s.TrainData ?? Data.DatasetLoader.FashionMnistTrainPath, new Data.DataLoadOptions { Limit = s.Limit, ImageSize = s.ImageSize, ApplyExifOrientation = s.ExifOrientation }, s.OnBadImage);
+        using var test = DataSettings.LoadFor(s.Checkpoint, s.TestData ?? Data.DatasetLoader.FashionMnistTestPath, new Data.DataLoadOptions { ImageSize = s.ImageSize, ApplyExifOrientation = s.ExifOrientation }, s.OnBadImage);
         if (s.JsonDir is not null) Directory.CreateDirectory(s.JsonDir);
         var settings = s.Settings;
         var failures = new List<string>();

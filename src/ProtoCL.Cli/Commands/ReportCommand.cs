@@ -14,6 +14,7 @@ public sealed class ReportSettings : CommandSettings
     [CommandOption("--neighbours <N>")] [Description("Nearest images shown per query image (default 8).")] public int Neighbours { get; set; } = 8;
     [CommandOption("--tsne")] [Description("Also draw a t-SNE map (2,000 points; slower).")] public bool Tsne { get; set; }
     [CommandOption("--seed <N>")] [Description("Seed of the images shown and of t-SNE (default 0).")] public int Seed { get; set; }
+    [CommandOption("--exif-orientation")] [Description(DataSettings.ExifOrientationHelp)] public bool ExifOrientation { get; set; }
     [CommandOption("--on-bad-image <POLICY>")] [Description(DataSettings.PolicyHelp)] public string? OnBadImage { get; set; }
 
     public override Spectre.Console.ValidationResult Validate()
@@ -33,7 +34,7 @@ public sealed class ReportCommand : Command<ReportSettings>
 
     public override int Execute(CommandContext context, ReportSettings s, CancellationToken cancellationToken)
     {
-        using var data = DataSettings.LoadFor(s.Run, s.Data, new DataLoadOptions { Limit = MapImages, ImageSize = s.ImageSize }, s.OnBadImage);
+        using var data = DataSettings.LoadFor(s.Run, s.Data, new DataLoadOptions { Limit = MapImages, ImageSize = s.ImageSize, ApplyExifOrientation = s.ExifOrientation }, s.OnBadImage);
         var options = new RunReportOptions { Tsne = s.Tsne, Seed = s.Seed, Evaluations = s.Eval, Neighbours = s.Neighbours };
         var index = RunReport.Write(s.Run, data, options, line => Console.Error.WriteLine(line));
         Console.WriteLine($"wrote {index}");

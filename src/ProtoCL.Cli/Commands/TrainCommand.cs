@@ -57,7 +57,7 @@ public sealed class TrainCommand : Command<TrainSettings>
             Console.Error.WriteLine($"note: the run left out {saved.SkippedImages} unreadable image(s) of its data (--on-bad-image skip); reading it the same way");
             policy = BadImagePolicy.Skip;
         }
-        using var data = DataSettings.Load(dataPath, new DataLoadOptions { Limit = options.Limit, ImageSize = options.LoadSize, BadImagePolicy = policy });
+        using var data = DataSettings.Load(dataPath, new DataLoadOptions { Limit = options.Limit, ImageSize = options.LoadSize, ApplyExifOrientation = options.ExifOrientation, BadImagePolicy = policy });
         var problems = TrainingOptionsValidator.Validate(options with { Encoder = options.Encoder with { InChannels = data.Channels, ImageSize = Math.Max(data.Height, data.Width) } }, data.Count);
         if (problems.Count > 0)
             throw new UserError(string.Join("; ", problems) + (settings.Preset is null && saved is null

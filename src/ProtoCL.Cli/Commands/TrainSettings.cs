@@ -20,6 +20,10 @@ public sealed class TrainSettings : BudgetSettings
     [Description("Image folders: load each image as its centred square resized to S x S (e.g. 64 or 224 for photos; default: the first image's size). Recorded in the run, so later commands read folders the same way.")]
     public int? ImageSize { get; set; }
 
+    [CommandOption("--exif-orientation")]
+    [Description("Image folders: turn each photo upright by its EXIF orientation tag before cropping (off by default, as PIL and torchvision read images). Recorded in the run, so later commands read folders the same way.")]
+    public bool ExifOrientation { get; set; }
+
     [CommandOption("--out <DIR>")]
     [Description("Run folder: config.json, metrics.jsonl, checkpoint.pcl, clusters/. Default: runs/<time>.")]
     public string? Out { get; set; }
@@ -46,6 +50,7 @@ public sealed class TrainSettings : BudgetSettings
     {
         var o = base.Apply(baseline);
         if (ImageSize is int side) o = o with { LoadSize = side };
+        if (ExifOrientation) o = o with { ExifOrientation = true };
         return Method is null ? o : o with { Method = ParseMethod(Method) };
     }
 }

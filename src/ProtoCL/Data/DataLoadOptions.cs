@@ -32,6 +32,14 @@ public sealed record DataLoadOptions
     /// photos can take minutes); null: no reports. IDX and CIFAR files are read in one go and do not report.</summary>
     public Action<long, long>? Progress { get; init; }
 
+    /// <summary>
+    /// Turn each folder image upright by its EXIF orientation tag (JPEG; phone photos are often stored sideways with the
+    /// tag saying so), before it is cropped and resized. Off by default: the reference implementation's loader (PIL's
+    /// <c>Image.open(...).convert("RGB")</c>, torchvision's ImageFolder) ignores the tag, and so do ProtoCL's pixel digests of
+    /// existing runs. IDX and CIFAR-10 files have no such tag.
+    /// </summary>
+    public bool ApplyExifOrientation { get; init; }
+
     /// <summary>Images whose header claims more pixels than this are refused as bad before any decode allocates.</summary>
     public long MaxPixelsPerImage { get; init; } = DefaultMaxPixelsPerImage;
 

@@ -37,6 +37,8 @@ public static class DatasetLoader
         options.Validate();
         if (IsImageFolder(path))
             return ImageFolderReader.Read(path, options);
+        if (options.ApplyExifOrientation)
+            throw new DataException($"--exif-orientation turns the photos of an image folder upright; {path} is not an image folder (IDX, CIFAR-10 and embedded images have no orientation tag)");
         var data = LoadAtOwnSize(path, options);
         if (options.ImageSize is int side && (data.Height != side || data.Width != side))
         {

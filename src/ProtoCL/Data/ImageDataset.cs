@@ -44,6 +44,10 @@ public sealed class ImageDataset : IDisposable
     /// <summary>The file of each image, in order, when the images came from a folder; null for IDX, CIFAR-10 and embedded data.</summary>
     public IReadOnlyList<string>? Files { get; init; }
 
+    /// <summary>Whether the images were read from a folder turned upright by their EXIF orientation
+    /// (<see cref="DataLoadOptions.ApplyExifOrientation"/>); images read later to match them are read the same way.</summary>
+    public bool ExifOriented { get; init; }
+
     /// <summary>Number of images that were skipped as unreadable (policy skip).</summary>
     public int SkippedCount { get; init; }
 
@@ -97,7 +101,7 @@ public sealed class ImageDataset : IDisposable
         var images = view.clone();                           // [count, C, H, W]
         var labels = Labels?.Skip(start).Take(count).ToArray();
         var files = Files?.Skip(start).Take(count).ToArray();
-        return new ImageDataset(images, labels, Source, ClassNames) { Files = files, SkippedCount = SkippedCount, Skipped = Skipped };
+        return new ImageDataset(images, labels, Source, ClassNames) { Files = files, SkippedCount = SkippedCount, Skipped = Skipped, ExifOriented = ExifOriented };
     }
 
     /// <summary>
@@ -128,7 +132,7 @@ public sealed class ImageDataset : IDisposable
         var labels = Labels is null ? null : indices.Select(i => i < Count ? Labels[i] : Unlabelled).ToArray();
         var files = Files is null && more?.Files is null ? null
             : indices.Select(i => i < Count ? Files?[i] ?? "" : more!.Files?[i - Count] ?? "").ToArray();
-        return new ImageDataset(images, labels, Source, ClassNames) { Files = files };
+        return new ImageDataset(images, labels, Source, ClassNames) { Files = files, ExifOriented = ExifOriented };
     }
 
     /// <summary>The first <paramref name="n"/> images (all when n exceeds the count).</summary>

@@ -14,8 +14,8 @@ internal sealed record DecodeResult(byte[]? Pixels, bool Gray, int Width, int He
 /// <summary>
 /// Decodes one image file with SkiaSharp, refusing it (as a reason string, never an exception) when it is empty,
 /// unreadable, not an image, larger than the pixel cap according to its header, or truncated/corrupt.
-/// Alpha is dropped without compositing and EXIF orientation is not applied, as PIL's convert("RGB") does,
-/// so pixels match what the Python reference implementations see.
+/// Alpha is dropped without compositing and, unless asked for, EXIF orientation is not applied, as PIL's convert("RGB")
+/// does, so pixels match what the Python reference implementations see.
 /// </summary>
 internal static class ImageDecoder
 {
@@ -27,9 +27,10 @@ internal static class ImageDecoder
 
     /// <summary>
     /// Decodes <paramref name="path"/>, brought to <paramref name="target"/> (width, height) when given and different: the
-    /// centred region with the target's aspect ratio (<see cref="CentredRegion"/>), resized to it.
+    /// centred region with the target's aspect ratio (<see cref="CentredRegion"/>), resized to it. With
+    /// <paramref name="orient"/>, the image is first turned upright by its EXIF orientation (as PIL's ImageOps.exif_transpose).
     /// </summary>
-    public static DecodeResult Decode(string path, (int Width, int Height)? target, long maxPixels)
+    public static DecodeResult Decode(string path, (int Width, int Height)? target, long maxPixels, bool orient = false)
     {
         long maxBytes = maxPixels > (Array.MaxLength - MetadataAllowance) / MaxBytesPerPixel
             ? Array.MaxLength
@@ -52,18 +53,22 @@ internal static class ImageDecoder
         if ((long)w * h > maxPixels)
             return DecodeResult.Bad($"the header declares {w}x{h} = {(long)w * h} pixels, above the cap of {maxPixels} pixels per image");
 
-        var (tw, th) = target ?? (w, h);
+        var origin = orient ? codec.EncodedOrigin : SKEncodedOrigin.TopLeft;
+        bool swaps = SwapsSides(origin);
+        var (tw, th) = target ?? (swaps ? (h, w) : (w, h));
         // Shrinking a lot: let the codec decode at a reduced scale (JPEG's 1/2, 1/4, 1/8 through its DCT) while the
         // region kept still covers the target, so a folder of photos is not decoded at full size only to be shrunk.
+        // The stored image is sideways when its orientation swaps the sides: the target is then compared side for side.
         var (dw, dh) = (w, h);
         if (target is not null)
         {
-            var (cw, ch) = CentredRegion(w, h, tw, th);
+            var (sw, sh) = swaps ? (th, tw) : (tw, th);
+            var (cw, ch) = CentredRegion(w, h, sw, sh);
             for (float scale = 0.125f; scale < 1f; scale *= 2)
             {
                 var scaled = codec.GetScaledDimensions(scale);
                 if (scaled.Width >= w || scaled.Height >= h) continue;
-                if ((long)cw * scaled.Width / w >= tw && (long)ch * scaled.Height / h >= th)
+                if ((long)cw * scaled.Width / w >= sw && (long)ch * scaled.Height / h >= sh)
                 {
                     (dw, dh) = (scaled.Width, scaled.Height);
                     break;
@@ -72,14 +77,17 @@ internal static class ImageDecoder
         }
 
         var info = new SKImageInfo(dw, dh, SKColorType.Rgba8888, SKAlphaType.Unpremul);
-        using var decoded = new SKBitmap();
-        if (!decoded.TryAllocPixels(info))
+        using var stored = new SKBitmap();
+        if (!stored.TryAllocPixels(info))
             return DecodeResult.Bad($"not enough memory to decode {dw}x{dh} pixels");
-        var result = codec.GetPixels(info, decoded.GetPixels());
+        var result = codec.GetPixels(info, stored.GetPixels());
         if (result != SKCodecResult.Success)
             return DecodeResult.Bad(result == SKCodecResult.IncompleteInput
                 ? "truncated image data"
                 : $"corrupt image data (SkiaSharp: {result})");
+        using var upright = origin == SKEncodedOrigin.TopLeft ? null : Upright(stored, origin);
+        var decoded = upright ?? stored;
+        (dw, dh) = (decoded.Width, decoded.Height);
 
         if ((tw, th) == (dw, dh))
             return ToPlanar(decoded);
@@ -107,6 +115,43 @@ internal static class ImageDecoder
         return wide > tall
             ? ((int)Math.Max(1, Math.Min(w, (2L * h * tw + th) / (2L * th))), h)
             : (w, (int)Math.Max(1, Math.Min(h, (2L * w * th + tw) / (2L * tw))));
+    }
+
+    /// <summary>Whether turning an image stored with <paramref name="origin"/> upright exchanges its width and height.</summary>
+    private static bool SwapsSides(SKEncodedOrigin origin) =>
+        origin is SKEncodedOrigin.LeftTop or SKEncodedOrigin.RightTop or SKEncodedOrigin.RightBottom or SKEncodedOrigin.LeftBottom;
+
+    /// <summary>
+    /// <paramref name="stored"/> turned upright by the EXIF orientation <paramref name="origin"/> (the corner where the
+    /// stored image's first row and column belong), pixel for pixel: the mirror, rotation or transposition that PIL's
+    /// ImageOps.exif_transpose applies for tags 2-8.
+    /// </summary>
+    internal static SKBitmap Upright(SKBitmap stored, SKEncodedOrigin origin)
+    {
+        int w = stored.Width, h = stored.Height;
+        bool swaps = SwapsSides(origin);
+        int ow = swaps ? h : w, oh = swaps ? w : h;
+        var result = new SKBitmap(new SKImageInfo(ow, oh, SKColorType.Rgba8888, SKAlphaType.Unpremul));
+        var from = stored.GetPixelSpan();
+        var to = result.GetPixelSpan();
+        int fromStride = stored.RowBytes, toStride = result.RowBytes;
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++)
+            {
+                var (nx, ny) = origin switch
+                {
+                    SKEncodedOrigin.TopRight => (w - 1 - x, y),             // 2: mirrored left-right
+                    SKEncodedOrigin.BottomRight => (w - 1 - x, h - 1 - y),  // 3: turned 180 degrees
+                    SKEncodedOrigin.BottomLeft => (x, h - 1 - y),           // 4: mirrored top-bottom
+                    SKEncodedOrigin.LeftTop => (y, x),                      // 5: transposed
+                    SKEncodedOrigin.RightTop => (h - 1 - y, x),             // 6: turned 90 degrees clockwise
+                    SKEncodedOrigin.RightBottom => (h - 1 - y, w - 1 - x),  // 7: transversed
+                    SKEncodedOrigin.LeftBottom => (y, w - 1 - x),           // 8: turned 90 degrees anticlockwise
+                    _ => (x, y),
+                };
+                from.Slice(y * fromStride + 4 * x, 4).CopyTo(to.Slice(ny * toStride + 4 * nx, 4));
+            }
+        return result;
     }
 
     /// <summary>Shrinking averages through mipmaps (no aliasing); enlarging uses Mitchell's cubic (no ringing-heavy sharpening).</summary>

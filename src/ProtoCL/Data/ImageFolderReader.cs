@@ -39,7 +39,7 @@ public static class ImageFolderReader
         // channels size the memory check below (a colour image makes the whole set three channels).
         for (; target is null && next < scan.Files.Count; next++)
         {
-            var result = ImageDecoder.Decode(scan.Files[next].Path, asked, options.MaxPixelsPerImage);
+            var result = ImageDecoder.Decode(scan.Files[next].Path, asked, options.MaxPixelsPerImage, options.ApplyExifOrientation);
             Accept(scan.Files[next], result, options.BadImagePolicy, kept, skipped);
             if (result.Pixels is not null)
                 target = asked ?? (result.Width, result.Height);
@@ -59,7 +59,7 @@ public static class ImageFolderReader
             var size = target;
             int first = next;
             Parallel.For(0, batch, new ParallelOptions { MaxDegreeOfParallelism = parallelism },
-                i => results[i] = ImageDecoder.Decode(scan.Files[first + i].Path, size, options.MaxPixelsPerImage));
+                i => results[i] = ImageDecoder.Decode(scan.Files[first + i].Path, size, options.MaxPixelsPerImage, options.ApplyExifOrientation));
             for (int i = 0; i < batch; i++)
                 Accept(scan.Files[first + i], results[i], options.BadImagePolicy, kept, skipped);
             next += batch;
@@ -79,6 +79,7 @@ public static class ImageFolderReader
             Files = kept.Select(k => k.File.Path).ToArray(),
             SkippedCount = skipped.Count,
             Skipped = skipped,
+            ExifOriented = options.ApplyExifOrientation,
         };
     }
 
@@ -103,7 +104,7 @@ public static class ImageFolderReader
 
     /// <summary>
     /// Reads single image files as <paramref name="like"/>'s images are held: brought to its width and height (the centred
-    /// region of that shape, resized), and with
+    /// region of that shape, resized; turned upright first when <paramref name="like"/>'s were, <see cref="ImageDataset.ExifOriented"/>), and with
     /// its channel count (a colour image becomes gray with PIL's convert("L") luma, (19595 R + 38470 G + 7471 B + 2^15) >> 16,
     /// for one-channel data; a gray image is repeated over three channels for colour data). Labels are null; Files hold the
     /// full paths. Throws <see cref="DataException"/> naming the first file that cannot be read.
@@ -119,7 +120,7 @@ public static class ImageFolderReader
         {
             for (int i = 0; i < paths.Count; i++)
             {
-                var result = ImageDecoder.Decode(paths[i], (like.Width, like.Height), maxPixelsPerImage);
+                var result = ImageDecoder.Decode(paths[i], (like.Width, like.Height), maxPixelsPerImage, like.ExifOriented);
                 if (result.Error is not null) throw new DataException($"{paths[i]}: {result.Error}");
                 var pixels = result.Pixels!;                                     // [1 or 3, H, W] planar
                 if (like.Channels == 3 && result.Gray) pixels = [.. pixels, .. pixels, .. pixels];
@@ -132,7 +133,7 @@ public static class ImageFolderReader
             images.Dispose();
             throw;
         }
-        return new ImageDataset(images, null, "query images") { Files = paths.Select(Path.GetFullPath).ToArray() };
+        return new ImageDataset(images, null, "query images") { Files = paths.Select(Path.GetFullPath).ToArray(), ExifOriented = like.ExifOriented };
     }
 
     /// <summary>Planar RGB to one gray plane, rounded as PIL's RGB to L conversion rounds it.</summary>

@@ -2,7 +2,7 @@ using static TorchSharp.torch;
 
 namespace ProtoCL.Model;
 
-/// <summary>The momentum (key) encoder update of MoCo: theta' = m * theta' + (1 - m) * theta, after every step.</summary>
+/// <summary>The momentum (key) encoder update of MoCo: theta' = m * theta' + (1 - m) * theta, once per step, before the keys are computed (as the reference's forward does).</summary>
 public static class MomentumEncoder
 {
     /// <summary>Builds the key encoder as an exact copy of <paramref name="encoder"/> (same factory, then its state).</summary>

@@ -139,7 +139,7 @@ public static class RunReport
         try
         {
             progress?.Invoke($"training images ({meta.Source})");
-            var load = new DataLoadOptions { Limit = meta.ImageCount, ImageSize = meta.Options.LoadSize, BadImagePolicy = BadImagePolicy.Skip };
+            var load = new DataLoadOptions { Limit = meta.ImageCount, ImageSize = meta.Options.LoadSize, ApplyExifOrientation = meta.Options.ExifOrientation, BadImagePolicy = BadImagePolicy.Skip };
             train = DatasetLoader.Load(DatasetLoader.PathOf(meta.Source), load);
         }
         catch (Exception e) when (e is IOException or DataException or ArgumentException or InvalidDataException or UnauthorizedAccessException)

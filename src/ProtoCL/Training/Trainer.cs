@@ -64,6 +64,10 @@ public sealed class Trainer : IDisposable
         TrainingOptionsValidator.ThrowIfInvalid(_o, data.Count);
         if (_o.LoadSize is int side && (data.Height != side || data.Width != side))
             throw new ArgumentException($"the options record images loaded at {side}x{side} (LoadSize), but {data.Source} holds {data.Height}x{data.Width} images; load them with DataLoadOptions.ImageSize = {side}");
+        if (_o.ExifOrientation != data.ExifOriented)
+            throw new ArgumentException(_o.ExifOrientation
+                ? $"the options record images turned upright by their EXIF orientation (ExifOrientation), but {data.Source} was read without; load it with DataLoadOptions.ApplyExifOrientation = true"
+                : $"{data.Source} was read turned upright by EXIF orientation, but the options do not record it; set TrainingOptions.ExifOrientation = true");
         set_num_threads(_o.Threads);
 
         CheckpointMeta? meta = resume && run is { HasCheckpoint: true } ? Checkpoint.ReadMeta(run.Checkpoint) : null;

@@ -113,7 +113,9 @@ public sealed record TrainingOptions
     public int[] Clusters { get; init; } = [25000, 50000, 100000];
 
     /// <summary>Symmetric loss: false in the paper (one query view per image). When true, each view is the query once and
-    /// the other its key (MoCo's CIFAR-10 demo, MoCo v3), losses averaged, and the prototype term is applied to both views.
+    /// the other its key (MoCo's CIFAR-10 demo, MoCo v3), and the prototype term is applied to both views. The two
+    /// directions are averaged, where the demo and MoCo v3 add them: ProtoCL's choice, so that the instance and prototype
+    /// terms keep the paper's 1:1 weight; the instance gradient is then half the demo's (as its learning rate halved).
     /// SimCLR and PCL-SimCLR have no query view (NT-Xent treats both alike; PCL-SimCLR's prototype term takes both
     /// views, results/ablation/table1-variants.md), so there it changes nothing.</summary>
     public bool Symmetric { get; init; }
@@ -157,6 +159,11 @@ public sealed record TrainingOptions
     /// (<see cref="ProtoCL.Data.DataLoadOptions.ImageSize"/>; <c>--image-size</c>); null: the images' own size. Recorded
     /// so that later reads of a folder for this run (resume, embed, eval, ...) load it the same way.</summary>
     public int? LoadSize { get; init; }
+
+    /// <summary>Whether a folder of images was read turned upright by each image's EXIF orientation
+    /// (<see cref="ProtoCL.Data.DataLoadOptions.ApplyExifOrientation"/>; <c>--exif-orientation</c>); off, as the reference's
+    /// PIL loader reads images. Recorded so that later reads of a folder for this run load it the same way.</summary>
+    public bool ExifOrientation { get; init; }
 
     /// <summary>The tensor type the encoders compute in under <see cref="Precision"/>: bfloat16 activations (float32 master
     /// weights) under bf16.</summary>

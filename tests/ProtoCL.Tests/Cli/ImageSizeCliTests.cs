@@ -57,6 +57,38 @@ public class ImageSizeCliTests
     }
 
     [Fact]
+    public void Should_RecordExifOrientationAndReadFoldersSoAfterwards_When_Asked()
+    {
+        // 16 photos stored 32 x 16 with orientation 6 (turned 90 degrees clockwise upright, so 16 x 32).
+        var dir = Training.TinyRun.TempDir();
+        using var folder = new TempFolder();
+        for (int i = 0; i < 16; i++)
+            folder.Write($"{(i < 8 ? "a" : "b")}/{i:D2}.jpg", ExifOrientationTests.JpegWithOrientation(6));
+        var run = Path.Combine(dir, "run");
+        var train = CliProcess.Run(300, "train", "--data", folder.Path, "--exif-orientation", "--width", "2", "--arch", "resnet18", "--batch-size", "8",
+            "--bn-groups", "2", "--queue", "16", "--epochs", "1", "--warmup-epochs", "1", "--method", "moco", "--threads", "2", "--out", run);
+        Assert.True(train.Code == 0, train.Output);
+        Assert.Contains("on 16 images (1x32x16)", train.Output);             // C x H x W: upright, taller than wide
+        using (var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "config.json"))))
+            Assert.True(config.RootElement.GetProperty("options").GetProperty("exif_orientation").GetBoolean());
+
+        // Later commands read the folder upright without the flag; raw pixels without it read it as stored.
+        var npy = Path.Combine(dir, "f.npy");
+        var embed = CliProcess.Run(120, "embed", "--checkpoint", run, "--data", folder.Path, "--out", npy);
+        Assert.True(embed.Code == 0, embed.Output);
+        var asked = CliProcess.Run(120, "embed", "--checkpoint", run, "--data", folder.Path, "--exif-orientation", "--out", npy + "2");
+        Assert.True(asked.Code == 0, asked.Output);
+        Assert.Equal(File.ReadAllBytes(npy + "2"), File.ReadAllBytes(npy));  // the same pixels as when asked for explicitly
+        var raw = CliProcess.Run(120, "embed", "--checkpoint", "raw", "--data", folder.Path, "--out", npy, "--force");
+        Assert.True(raw.Code == 0, raw.Output);
+        Assert.Contains("16 x 512 float32", raw.Output);
+        var refused = CliProcess.Run(120, "embed", "--checkpoint", "raw", "--data", "embedded", "--limit", "10", "--exif-orientation", "--out", npy, "--force");
+        Assert.Equal(2, refused.Code);
+        Assert.Contains("embedded is not an image folder", refused.Output);
+        Directory.Delete(dir, true);
+    }
+
+    [Fact]
     public void Should_SuggestImageSize_When_TrainingAtALargeFirstImageSize()
     {
         var dir = Training.TinyRun.TempDir();
