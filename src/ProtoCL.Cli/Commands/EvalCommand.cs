@@ -12,7 +12,7 @@ public class EvalSettings : CommandSettings
 {
     [CommandOption("--checkpoint <DIR>")] [Description("Run folder, or raw (pixels) or random (random initialisation; random:DIR for DIR's architecture).")] public string Checkpoint { get; set; } = "";
     [CommandOption("--train-data <PATH>")] [Description("Labelled training data (default: Debian's Fashion-MNIST train split).")] public string? TrainData { get; set; }
-    [CommandOption("--test-data <PATH>")] [Description("Labelled test data (default: Debian's Fashion-MNIST test split).")] public string? TestData { get; set; }
+    [CommandOption("--test-data <PATH>")] [Description("Labelled test data (default: Debian's Fashion-MNIST test split, the same images as train's default embedded set; eval warns, and the JSON's test_note says, when the run trained on the test images).")] public string? TestData { get; set; }
     [CommandOption("--json <FILE>")] [Description("Write the result here.")] public string? Json { get; set; }
     [CommandOption("--seed <N>")] [Description("Seed of draws, k-means and initialisations.")] public int Seed { get; set; }
     [CommandOption("--limit <N>")] [Description("Use only the first N training images.")] public int? Limit { get; set; }
@@ -62,6 +62,7 @@ public abstract class EvalCommand(Protocol protocol) : Command<EvalSettings>
         OutputFile.ThrowIfTaken(s.Force, s.Json);                          // before any image is read
         using var train = DataSettings.LoadFor(s.Checkpoint, s.TrainData ?? Data.DatasetLoader.FashionMnistTrainPath, new Data.DataLoadOptions { Limit = s.Limit, ImageSize = s.ImageSize, ApplyExifOrientation = s.ExifOrientation }, s.OnBadImage);
         using var test = DataSettings.LoadFor(s.Checkpoint, s.TestData ?? Data.DatasetLoader.FashionMnistTestPath, new Data.DataLoadOptions { ImageSize = s.ImageSize, ApplyExifOrientation = s.ExifOrientation }, s.OnBadImage);
+        WarnIfTrainedOn(s.Checkpoint, test);
         var settings = s.Settings;
         var json = ConsoleProgress.Run(o => EvaluationRunner.Run(protocol, s.Checkpoint, train, test, settings, (stage, d, t) => o.Progress(stage, d, t)));
         var text = json.ToJsonString(JsonDefaults.Indented);
@@ -77,6 +78,14 @@ public abstract class EvalCommand(Protocol protocol) : Command<EvalSettings>
             Console.WriteLine(text);
         }
         return 0;
+    }
+
+    /// <summary>Says, before any feature is extracted, when the checkpoint's run trained on the test images (the default
+    /// data make that easy: train's embedded set is the Fashion-MNIST test split that eval scores on).</summary>
+    internal static void WarnIfTrainedOn(string checkpoint, Data.ImageDataset test)
+    {
+        if (FeatureSource.MetaOf(checkpoint) is { } meta && meta.TrainedOn(test))
+            Console.Error.WriteLine($"warning: {EvaluationRunner.TestNote(meta.ImageCount, test.Count)}");
     }
 
     internal static string Summary(System.Text.Json.Nodes.JsonObject j) => j["protocol"]!.GetValue<string>() switch
@@ -123,6 +132,7 @@ public sealed class EvalAllCommand : Command<EvalAllSettings>
         if (s.JsonDir is not null) OutputFile.ThrowIfTaken(s.Force, Protocols.Select(p => Path.Combine(s.JsonDir, EvaluationRunner.Name(p) + ".json")));
         using var train = DataSettings.LoadFor(s.Checkpoint, s.TrainData ?? Data.DatasetLoader.FashionMnistTrainPath, new Data.DataLoadOptions { Limit = s.Limit, ImageSize = s.ImageSize, ApplyExifOrientation = s.ExifOrientation }, s.OnBadImage);
         using var test = DataSettings.LoadFor(s.Checkpoint, s.TestData ?? Data.DatasetLoader.FashionMnistTestPath, new Data.DataLoadOptions { ImageSize = s.ImageSize, ApplyExifOrientation = s.ExifOrientation }, s.OnBadImage);
+        EvalCommand.WarnIfTrainedOn(s.Checkpoint, test);
         if (s.JsonDir is not null) Directory.CreateDirectory(s.JsonDir);
         var settings = s.Settings;
         var failures = new List<string>();

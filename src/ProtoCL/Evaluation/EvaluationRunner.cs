@@ -181,6 +181,8 @@ public static class EvaluationRunner
             json["checkpoint_epoch"] = state.Epoch;                      // the epochs finished in the weights scored
             if (state.Partial is { } part)
                 json["checkpoint_note"] = $"written mid-epoch: epoch {part.Epoch + 1} was interrupted after minibatch {part.Step}, so the weights are partly into it";
+            if (state.TrainedOn(test))
+                json["test_note"] = TestNote(state.ImageCount, test.Count);
         }
         if (train.ClassNames is { } names) json["class_names"] = new JsonArray(names.Select(n => (JsonNode?)JsonValue.Create(n)).ToArray()); // what label c (per_class_*[c]) is
         if (trainLeftOut > 0) json["train_unlabelled_left_out"] = trainLeftOut;
@@ -195,6 +197,12 @@ public static class EvaluationRunner
         }
         return json;
     }
+
+    /// <summary>What an evaluation's <c>test_note</c> says when the checkpoint's run trained on the first
+    /// <paramref name="trained"/> of the <paramref name="tested"/> test images.</summary>
+    public static string TestNote(int trained, int tested) =>
+        (trained == tested ? $"the run was trained on these {tested:N0} test images" : $"the run was trained on the first {trained:N0} of these {tested:N0} test images") +
+        " (without their labels), so the scores are not on held-out images; score it on other images (--test-data) for a held-out result";
 
     /// <summary>The meta of a run folder's (or a checkpoint file's) checkpoint; null for the raw and random baselines.</summary>
     private static CheckpointMeta? TrainedCheckpoint(string checkpoint)

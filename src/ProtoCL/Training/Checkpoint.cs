@@ -64,6 +64,22 @@ public sealed record CheckpointMeta
         return null;
     }
 
+    /// <summary>
+    /// Whether <paramref name="data"/> begins with the images this run trained on: its first <see cref="ImageCount"/>
+    /// images are the training images, the same pixels in the same order (as when a run trained on the embedded test split,
+    /// or the first N of it, is scored on the Fashion-MNIST test file). False when they are not, or when no digest was
+    /// recorded; images shared in another order or in part are not detected.
+    /// </summary>
+    public bool TrainedOn(ProtoCL.Data.ImageDataset data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (DataDigest is null || data.Count < ImageCount || data.Channels != Channels || Math.Max(data.Height, data.Width) != ImageSize)
+            return false;
+        if (data.Count == ImageCount) return data.ContentDigest == DataDigest;
+        using var first = data.Take(ImageCount);
+        return first.ContentDigest == DataDigest;
+    }
+
     /// <summary>Throws when <paramref name="data"/>'s images have another channel count or size than the training images.</summary>
     public void ThrowIfOtherImages(ProtoCL.Data.ImageDataset data)
     {

@@ -76,4 +76,27 @@ public class EvalCliTests
         Assert.Equal(5, json["k"]!.GetValue<int>());                          // --neighbours, the other commands' spelling, is -k
         Assert.Contains("knn accuracy", await stderr);
     }
+
+    [Fact]
+    public void Should_WarnAndRecordIt_When_TheRunWasTrainedOnTheTestImages()
+    {
+        // train's default data is the embedded Fashion-MNIST test split; scoring the run on that split is not held out.
+        var dir = TinyRun.TempDir();
+        var run = Path.Combine(dir, "run");
+        var train = CliProcess.Run(300, "train", "--limit", "64", "--width", "2", "--arch", "resnet18", "--batch-size", "32", "--bn-groups", "2",
+            "--queue", "32", "--epochs", "1", "--warmup-epochs", "1", "--method", "moco", "--threads", "2", "--out", run);
+        Assert.True(train.Code == 0, train.Output);
+        var seen = CliProcess.Run(300, "eval", "knn", "--checkpoint", run, "--train-data", "embedded", "--test-data", "embedded", "--limit", "100", "-k", "5",
+            "--json", Path.Combine(dir, "seen.json"));
+        Assert.True(seen.Code == 0, seen.Output);
+        Assert.Contains("warning: the run was trained on the first 64 of these 10,000 test images", seen.Output);
+        Assert.Contains("the first 64 of these 10,000 test images", JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "seen.json")))!["test_note"]!.GetValue<string>());
+        // raw pixels have no training images
+        var raw = CliProcess.Run(300, "eval", "knn", "--checkpoint", "raw", "--train-data", "embedded", "--test-data", "embedded", "--limit", "100", "-k", "5",
+            "--json", Path.Combine(dir, "raw.json"));
+        Assert.True(raw.Code == 0, raw.Output);
+        Assert.DoesNotContain("warning:", raw.Output);
+        Assert.Null(JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "raw.json")))!["test_note"]);
+        Directory.Delete(dir, true);
+    }
 }

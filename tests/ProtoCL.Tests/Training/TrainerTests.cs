@@ -379,6 +379,24 @@ public class TrainerTests
     }
 
     [Fact]
+    public void Should_SayTheTestImagesWereTrainedOn_When_TheyBeginWithTheRunsImages()
+    {
+        // The run trained on the first 10 embedded images: test sets that begin with those 10 (all 10, or 30 whose first
+        // 10 they are) were trained on; the same images shifted by one, or fewer than 10, were not.
+        using var trained = TinyRun.Data(10);
+        var meta = new CheckpointMeta { ImageCount = 10, Source = "embedded", Channels = 1, ImageSize = 28, DataDigest = trained.ContentDigest };
+        using var same = TinyRun.Data(10);
+        using var longer = TinyRun.Data(30);
+        using var shifted = longer.Slice(1, 10);
+        using var fewer = longer.Take(9);
+        Assert.True(meta.TrainedOn(same));
+        Assert.True(meta.TrainedOn(longer));
+        Assert.False(meta.TrainedOn(shifted));
+        Assert.False(meta.TrainedOn(fewer));
+        Assert.False((meta with { DataDigest = null }).TrainedOn(same));    // nothing to compare against
+    }
+
+    [Fact]
     public void Should_ReadBatchOrderViews_When_ASimclrCheckpointComesFromRevision4()
     {
         // Revision 4 files carry no view setting; they trained both views in batch order, and must not read as
