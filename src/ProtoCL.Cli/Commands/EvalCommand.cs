@@ -8,78 +8,148 @@ using Spectre.Console.Cli;
 
 namespace ProtoCL.Cli.Commands;
 
+/// <summary>Options of every <c>protocl eval</c> command: what to evaluate, on which images.</summary>
 public class EvalSettings : CommandSettings
 {
-    [CommandOption("--checkpoint <DIR>")] [Description("Run folder, or raw (pixels) or random (random initialisation; random:DIR for DIR's architecture).")] public string Checkpoint { get; set; } = "";
+    [CommandOption("--checkpoint <DIR>")] [Description("Run folder, or raw (pixels) or random (random initialisation; random:DIR for DIR's architecture). Required.")] public string Checkpoint { get; set; } = "";
     [CommandOption("--train-data <PATH>")] [Description("Labelled training data (default: Debian's Fashion-MNIST train split).")] public string? TrainData { get; set; }
     [CommandOption("--test-data <PATH>")] [Description("Labelled test data (default: Debian's Fashion-MNIST test split, the same images as train's default embedded set; eval warns, and the JSON's test_note says, when the run trained on the test images).")] public string? TestData { get; set; }
-    [CommandOption("--json <FILE>")] [Description("Write the result here.")] public string? Json { get; set; }
-    [CommandOption("--seed <N>")] [Description("Seed of draws, k-means and initialisations.")] public int Seed { get; set; }
+    [CommandOption("--seed <N>")] [Description("Seed of draws, k-means and initialisations (default 0).")] public int Seed { get; set; }
     [CommandOption("--limit <N>")] [Description("Use only the first N training images.")] public int? Limit { get; set; }
     [CommandOption("--image-size <S>")] [Description(DataSettings.ImageSizeHelp)] public int? ImageSize { get; set; }
-    [CommandOption("-k|--neighbors|--neighbours <N>")] [Description("knn: neighbours (default 200).")] public int? K { get; set; }
-    [CommandOption("--temperature <T>")] [Description("knn: temperature (default 0.07).")] public double? Temperature { get; set; }
-    [CommandOption("--shots <K,K,...>")] [Description("lowshot: labelled images per class to draw (default 1,2,4,8,16, the paper's).")] public string? Shots { get; set; }
     [CommandOption("--exif-orientation")] [Description(DataSettings.ExifOrientationHelp)] public bool ExifOrientation { get; set; }
     [CommandOption("--on-bad-image <POLICY>")] [Description(DataSettings.PolicyHelp)] public string? OnBadImage { get; set; }
-    [CommandOption("--force")] [Description("Replace existing result files (--json, or --json-dir's files).")] public bool Force { get; set; }
-
+    [CommandOption("--force")] [Description("Replace existing result files.")] public bool Force { get; set; }
 
     public override Spectre.Console.ValidationResult Validate()
     {
         if (Checkpoint.Length == 0) return Spectre.Console.ValidationResult.Error("--checkpoint is required (a run folder, raw or random)");
-        if (K < 1) return Spectre.Console.ValidationResult.Error($"--neighbors must be at least 1 (got {K})");
-        if (Temperature is double t && !(t > 0)) return Spectre.Console.ValidationResult.Error($"--temperature must be positive (got {Temperature})");
         if (Limit is < 1) return Spectre.Console.ValidationResult.Error($"--limit must be at least 1 (got {Limit})");
-        if ((DataSettings.ImageSizeError(ImageSize) ?? DataSettings.PolicyError(OnBadImage) ?? ShotsError(Shots)) is string error) return Spectre.Console.ValidationResult.Error(error);
+        if ((DataSettings.ImageSizeError(ImageSize) ?? DataSettings.PolicyError(OnBadImage)) is string error) return Spectre.Console.ValidationResult.Error(error);
         return base.Validate();
     }
 
     /// <summary>The evaluation settings these options give.</summary>
-    internal EvaluationSettings Settings => new()
+    internal virtual EvaluationSettings Settings => new() { Seed = Seed };
+
+    /// <summary>Reads --train-data and --test-data as the checkpoint's run read its images; warns when the run trained on
+    /// the test images.</summary>
+    internal (Data.ImageDataset Train, Data.ImageDataset Test) LoadData()
     {
-        Seed = Seed, KnnK = K ?? new EvaluationSettings().KnnK, KnnTemperature = Temperature ?? new EvaluationSettings().KnnTemperature,
-        LowShotShots = Shots is null ? new EvaluationSettings().LowShotShots : ParseShots(Shots)!,
+        var train = DataSettings.LoadFor(Checkpoint, TrainData ?? Data.DatasetLoader.FashionMnistTrainPath, new Data.DataLoadOptions { Limit = Limit, ImageSize = ImageSize, ApplyExifOrientation = ExifOrientation }, OnBadImage);
+        try
+        {
+            var test = DataSettings.LoadFor(Checkpoint, TestData ?? Data.DatasetLoader.FashionMnistTestPath, new Data.DataLoadOptions { ImageSize = ImageSize, ApplyExifOrientation = ExifOrientation }, OnBadImage);
+            EvalText.WarnIfTrainedOn(Checkpoint, test);
+            return (train, test);
+        }
+        catch
+        {
+            train.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The message for knn's or lowshot's options given to a protocol that does not read them.</summary>
+    internal static string? OtherProtocolsError(bool knnGiven, bool shotsGiven) =>
+        knnGiven ? "-k / --neighbours and --temperature are knn's options (eval knn, eval all); this protocol does not read them"
+        : shotsGiven ? "--shots is lowshot's option (eval lowshot, eval all); this protocol does not read it" : null;
+
+    /// <summary>The message for bad knn options; null when they are fine or unset.</summary>
+    internal static string? KnnError(int? k, double? temperature) =>
+        k < 1 ? $"--neighbours must be at least 1 (got {k})"
+        : temperature is double t && !(t > 0) ? $"--temperature must be positive (got {temperature})" : null;
+
+    /// <summary>The evaluation settings with the knn and low-shot options given (null: the protocol's default).</summary>
+    internal static EvaluationSettings With(EvaluationSettings baseline, int? k, double? temperature, string? shots) => baseline with
+    {
+        KnnK = k ?? baseline.KnnK, KnnTemperature = temperature ?? baseline.KnnTemperature,
+        LowShotShots = shots is null ? baseline.LowShotShots : ParseShots(shots)!,
     };
 
     private static int[]? ParseShots(string text) =>
         BudgetSettings.ParseIntegers(text) is { } shots && shots.All(k => k >= 1) && shots.Distinct().Count() == shots.Length ? shots : null;
 
-    private static string? ShotsError(string? text) =>
+    /// <summary>The message for a bad --shots; null when it is fine or unset.</summary>
+    internal static string? ShotsError(string? text) =>
         text is null || ParseShots(text) is not null ? null : $"--shots must be distinct positive integers separated by commas, such as 1,2,4 (got '{text}')";
 }
 
-/// <summary><c>protocl eval PROTOCOL</c>: one evaluation protocol on frozen features.</summary>
-public abstract class EvalCommand(Protocol protocol) : Command<EvalSettings>
+/// <summary>Options of <c>protocl eval knn|linear|lowshot|cluster</c>: one protocol, one JSON.</summary>
+public class EvalProtocolSettings : EvalSettings
 {
-    public override int Execute(CommandContext context, EvalSettings s, CancellationToken cancellationToken)
+    [CommandOption("--json <FILE>")] [Description("Write the result here (default: print it on standard output).")] public string? Json { get; set; }
+}
+
+/// <summary>Options of <c>protocl eval knn</c>.</summary>
+public sealed class EvalKnnSettings : EvalProtocolSettings
+{
+    [CommandOption("-k|--neighbours|--neighbors <N>")] [Description("Neighbours that vote (default 200).")] public int? K { get; set; }
+    [CommandOption("--temperature <T>")] [Description("Temperature of the votes' weights exp(similarity / T) (default 0.07).")] public double? Temperature { get; set; }
+    [CommandOption("--shots <K,K,...>", IsHidden = true)] public string? Shots { get; set; }
+
+    public override Spectre.Console.ValidationResult Validate() =>
+        (OtherProtocolsError(false, Shots is not null) ?? KnnError(K, Temperature)) is string error ? Spectre.Console.ValidationResult.Error(error) : base.Validate();
+
+    internal override EvaluationSettings Settings => With(base.Settings, K, Temperature, null);
+}
+
+/// <summary>Options of <c>protocl eval lowshot</c>.</summary>
+public sealed class EvalLowShotSettings : EvalProtocolSettings
+{
+    [CommandOption("--shots <K,K,...>")] [Description("Labelled images per class to draw (default 1,2,4,8,16, the paper's).")] public string? Shots { get; set; }
+    [CommandOption("-k|--neighbours|--neighbors <N>", IsHidden = true)] public int? K { get; set; }
+    [CommandOption("--temperature <T>", IsHidden = true)] public double? Temperature { get; set; }
+
+    public override Spectre.Console.ValidationResult Validate() =>
+        (OtherProtocolsError(K is not null || Temperature is not null, false) ?? ShotsError(Shots)) is string error ? Spectre.Console.ValidationResult.Error(error) : base.Validate();
+
+    internal override EvaluationSettings Settings => With(base.Settings, null, null, Shots);
+}
+
+/// <summary>Options of <c>protocl eval linear</c> and <c>eval cluster</c>. Each protocol's settings also take the other
+/// protocols' options, hidden from its help, only to refuse them by name.</summary>
+public sealed class EvalPlainSettings : EvalProtocolSettings
+{
+    [CommandOption("-k|--neighbours|--neighbors <N>", IsHidden = true)] public int? K { get; set; }
+    [CommandOption("--temperature <T>", IsHidden = true)] public double? Temperature { get; set; }
+    [CommandOption("--shots <K,K,...>", IsHidden = true)] public string? Shots { get; set; }
+
+    public override Spectre.Console.ValidationResult Validate() =>
+        OtherProtocolsError(K is not null || Temperature is not null, Shots is not null) is string error ? Spectre.Console.ValidationResult.Error(error) : base.Validate();
+}
+
+/// <summary><c>protocl eval PROTOCOL</c>: one evaluation protocol on frozen features.</summary>
+public abstract class EvalCommand<TSettings>(Protocol protocol) : Command<TSettings> where TSettings : EvalProtocolSettings
+{
+    public override int Execute(CommandContext context, TSettings s, CancellationToken cancellationToken)
     {
-        if (protocol != Protocol.Knn && (s.K is not null || s.Temperature is not null))
-            throw new UserError($"-k / --neighbors and --temperature are knn's options; eval {EvaluationRunner.Name(protocol)} does not read them");
-        if (protocol != Protocol.LowShot && s.Shots is not null)
-            throw new UserError($"--shots is lowshot's option; eval {EvaluationRunner.Name(protocol)} does not read it");
         ConsoleProgress.ResultOnStandardOutput = s.Json is null;           // the JSON goes to stdout: keep it clean
         OutputFile.ThrowIfTaken(s.Force, s.Json);                          // before any image is read
-        using var train = DataSettings.LoadFor(s.Checkpoint, s.TrainData ?? Data.DatasetLoader.FashionMnistTrainPath, new Data.DataLoadOptions { Limit = s.Limit, ImageSize = s.ImageSize, ApplyExifOrientation = s.ExifOrientation }, s.OnBadImage);
-        using var test = DataSettings.LoadFor(s.Checkpoint, s.TestData ?? Data.DatasetLoader.FashionMnistTestPath, new Data.DataLoadOptions { ImageSize = s.ImageSize, ApplyExifOrientation = s.ExifOrientation }, s.OnBadImage);
-        WarnIfTrainedOn(s.Checkpoint, test);
+        var (trainData, testData) = s.LoadData();
+        using var train = trainData;
+        using var test = testData;
         var settings = s.Settings;
         var json = ConsoleProgress.Run(o => EvaluationRunner.Run(protocol, s.Checkpoint, train, test, settings, (stage, d, t) => o.Progress(stage, d, t)));
         var text = json.ToJsonString(JsonDefaults.Indented);
         if (s.Json is not null)
         {
-            Console.WriteLine(Summary(json));
+            Console.WriteLine(EvalText.Summary(json));
             AtomicFile.WriteAllText(s.Json, text);
             Console.WriteLine($"wrote {s.Json}");
         }
         else
         {
-            Console.Error.WriteLine(Summary(json));
+            Console.Error.WriteLine(EvalText.Summary(json));
             Console.WriteLine(text);
         }
         return 0;
     }
+}
 
+/// <summary>What the eval commands print besides the JSON.</summary>
+internal static class EvalText
+{
     /// <summary>Says, before any feature is extracted, when the checkpoint's run trained on the test images (the default
     /// data make that easy: train's embedded set is the Fashion-MNIST test split that eval scores on).</summary>
     internal static void WarnIfTrainedOn(string checkpoint, Data.ImageDataset test)
@@ -106,20 +176,28 @@ public abstract class EvalCommand(Protocol protocol) : Command<EvalSettings>
     }
 }
 
-public sealed class EvalKnnCommand() : EvalCommand(Protocol.Knn);
-public sealed class EvalLinearCommand() : EvalCommand(Protocol.Linear);
-public sealed class EvalLowShotCommand() : EvalCommand(Protocol.LowShot);
-public sealed class EvalClusterCommand() : EvalCommand(Protocol.Cluster);
+public sealed class EvalKnnCommand() : EvalCommand<EvalKnnSettings>(Protocol.Knn);
+public sealed class EvalLinearCommand() : EvalCommand<EvalPlainSettings>(Protocol.Linear);
+public sealed class EvalLowShotCommand() : EvalCommand<EvalLowShotSettings>(Protocol.LowShot);
+public sealed class EvalClusterCommand() : EvalCommand<EvalPlainSettings>(Protocol.Cluster);
 
+/// <summary>Options of <c>protocl eval all</c>: every protocol's options, one JSON per protocol.</summary>
 public sealed class EvalAllSettings : EvalSettings
 {
     [CommandOption("--json-dir <DIR>")] [Description("Write DIR/knn.json, linear.json, lowshot.json and cluster.json, each as eval PROTOCOL --json writes it.")] public string? JsonDir { get; set; }
+    [CommandOption("-k|--neighbours|--neighbors <N>")] [Description("knn: neighbours that vote (default 200).")] public int? K { get; set; }
+    [CommandOption("--temperature <T>")] [Description("knn: temperature of the votes' weights exp(similarity / T) (default 0.07).")] public double? Temperature { get; set; }
+    [CommandOption("--shots <K,K,...>")] [Description("lowshot: labelled images per class to draw (default 1,2,4,8,16, the paper's).")] public string? Shots { get; set; }
+    [CommandOption("--json <FILE>", IsHidden = true)] public string? Json { get; set; }
 
     public override Spectre.Console.ValidationResult Validate()
     {
         if (Json is not null) return Spectre.Console.ValidationResult.Error("eval all writes one JSON per protocol: use --json-dir DIR instead of --json");
+        if ((KnnError(K, Temperature) ?? ShotsError(Shots)) is string error) return Spectre.Console.ValidationResult.Error(error);
         return base.Validate();
     }
+
+    internal override EvaluationSettings Settings => With(base.Settings, K, Temperature, Shots);
 }
 
 /// <summary><c>protocl eval all</c>: the four protocols on one extraction of the features.</summary>
@@ -130,15 +208,15 @@ public sealed class EvalAllCommand : Command<EvalAllSettings>
     public override int Execute(CommandContext context, EvalAllSettings s, CancellationToken cancellationToken)
     {
         if (s.JsonDir is not null) OutputFile.ThrowIfTaken(s.Force, Protocols.Select(p => Path.Combine(s.JsonDir, EvaluationRunner.Name(p) + ".json")));
-        using var train = DataSettings.LoadFor(s.Checkpoint, s.TrainData ?? Data.DatasetLoader.FashionMnistTrainPath, new Data.DataLoadOptions { Limit = s.Limit, ImageSize = s.ImageSize, ApplyExifOrientation = s.ExifOrientation }, s.OnBadImage);
-        using var test = DataSettings.LoadFor(s.Checkpoint, s.TestData ?? Data.DatasetLoader.FashionMnistTestPath, new Data.DataLoadOptions { ImageSize = s.ImageSize, ApplyExifOrientation = s.ExifOrientation }, s.OnBadImage);
-        EvalCommand.WarnIfTrainedOn(s.Checkpoint, test);
+        var (trainData, testData) = s.LoadData();
+        using var train = trainData;
+        using var test = testData;
         if (s.JsonDir is not null) Directory.CreateDirectory(s.JsonDir);
         var settings = s.Settings;
         var failures = new List<string>();
         ConsoleProgress.Run(o => EvaluationRunner.RunAll(Protocols, s.Checkpoint, train, test, settings, (stage, d, t) => o.Progress(stage, d, t), (protocol, json) =>
         {
-            o.Message(EvalCommand.Summary(json));
+            o.Message(EvalText.Summary(json));
             if (s.JsonDir is null) return;
             var path = Path.Combine(s.JsonDir, EvaluationRunner.Name(protocol) + ".json");
             AtomicFile.WriteAllText(path, json.ToJsonString(JsonDefaults.Indented)); // each as soon as it is done

@@ -17,6 +17,32 @@ public static class JsonDefaults
         WriteIndented = indented,
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
+        Converters = { new ArchitectureConverter(), new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
     };
+
+    /// <summary>
+    /// Architectures as the CLI spells them ("resnet18", "resnet50"), so a value copied from a config works as --arch. Files
+    /// written before read "res-net18" (the kebab-case policy splits "ResNet"): both spellings are read.
+    /// </summary>
+    private sealed class ArchitectureConverter : JsonConverter<ProtoCL.Model.Architecture>
+    {
+        public override ProtoCL.Model.Architecture Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        {
+            var text = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+            return text?.Replace("-", "").ToLowerInvariant() switch
+            {
+                "resnet18" => ProtoCL.Model.Architecture.ResNet18,
+                "resnet50" => ProtoCL.Model.Architecture.ResNet50,
+                _ => throw new JsonException($"unknown architecture '{text}' (resnet18 or resnet50)"),
+            };
+        }
+
+        public override void Write(Utf8JsonWriter writer, ProtoCL.Model.Architecture value, JsonSerializerOptions options) =>
+            writer.WriteStringValue(value switch
+            {
+                ProtoCL.Model.Architecture.ResNet18 => "resnet18",
+                ProtoCL.Model.Architecture.ResNet50 => "resnet50",
+                _ => throw new JsonException($"unknown architecture {value}"),
+            });
+    }
 }

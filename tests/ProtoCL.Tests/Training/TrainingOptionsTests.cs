@@ -120,4 +120,18 @@ public class TrainingOptionsTests
     // Records compare arrays by reference, so compare the JSON as the reproduction does.
     private static bool Same(TrainingOptions a, TrainingOptions b) =>
         System.Text.Json.JsonSerializer.Serialize(a.WithoutUnusedSettings()) == System.Text.Json.JsonSerializer.Serialize(b.WithoutUnusedSettings());
+
+    [Theory]
+    [InlineData("\"res-net18\"", ProtoCL.Model.Architecture.ResNet18)]  // files written before the CLI's spelling was used
+    [InlineData("\"resnet18\"", ProtoCL.Model.Architecture.ResNet18)]
+    [InlineData("\"res-net50\"", ProtoCL.Model.Architecture.ResNet50)]
+    [InlineData("\"resnet50\"", ProtoCL.Model.Architecture.ResNet50)]
+    public void Should_ReadBothSpellingsAndWriteTheCliOne_When_AnArchitectureIsInJson(string json, ProtoCL.Model.Architecture expected)
+    {
+        var read = System.Text.Json.JsonSerializer.Deserialize<ProtoCL.Model.Architecture>(json, JsonDefaults.Indented);
+        Assert.Equal(expected, read);
+        Assert.Equal(expected == ProtoCL.Model.Architecture.ResNet18 ? "\"resnet18\"" : "\"resnet50\"",
+            System.Text.Json.JsonSerializer.Serialize(read, JsonDefaults.Indented));  // as --arch takes it
+        Assert.Throws<System.Text.Json.JsonException>(() => System.Text.Json.JsonSerializer.Deserialize<ProtoCL.Model.Architecture>("\"vgg16\"", JsonDefaults.Indented));
+    }
 }
