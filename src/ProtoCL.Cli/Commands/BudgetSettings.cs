@@ -12,25 +12,25 @@ namespace ProtoCL.Cli.Commands;
 /// </summary>
 public abstract class BudgetSettings : CommandSettings
 {
-    [CommandOption("--epochs <N>")] [Description("Total epochs (paper: 200).")] public int? Epochs { get; set; }
-    [CommandOption("--warmup-epochs <N>")] [Description("InfoNCE-only epochs before the first E-step (paper: 20).")] public int? WarmupEpochs { get; set; }
-    [CommandOption("--batch-size <N>")] [Description("Minibatch size (paper: 256).")] public int? BatchSize { get; set; }
-    [CommandOption("--lr <X>")] [Description("Initial learning rate (paper: 0.03).")] public double? Lr { get; set; }
-    [CommandOption("--weight-decay <WD>")] [Description("SGD weight decay (paper: 1e-4).")] public double? WeightDecay { get; set; }
-    [CommandOption("--schedule <NAME>")] [Description("step (x0.1 at 60% and 80%) or cosine.")] public string? Schedule { get; set; }
-    [CommandOption("--queue <R>")] [Description("Negative keys in the queue, r (paper: 16384).")] public int? Queue { get; set; }
-    [CommandOption("--moco-momentum <M>")] [Description("Momentum encoder coefficient m (paper: 0.999; small preset: 0.99).")] public double? MocoMomentum { get; set; }
+    [CommandOption("--epochs <N>")] [Description("Total epochs (paper: 200; small: 20).")] public int? Epochs { get; set; }
+    [CommandOption("--warmup-epochs <N>")] [Description("InfoNCE-only epochs before the first E-step (paper: 20; small: 2).")] public int? WarmupEpochs { get; set; }
+    [CommandOption("--batch-size <N>")] [Description("Minibatch size (paper: 256; small: 128).")] public int? BatchSize { get; set; }
+    [CommandOption("--lr <X>")] [Description("Initial learning rate (paper: 0.03; small: 0.06).")] public double? Lr { get; set; }
+    [CommandOption("--weight-decay <WD>")] [Description("SGD weight decay (paper and small: 1e-4).")] public double? WeightDecay { get; set; }
+    [CommandOption("--schedule <NAME>")] [Description("step (x0.1 at 60% and 80% of the epochs) or cosine (paper: step; small: cosine).")] public string? Schedule { get; set; }
+    [CommandOption("--queue <R>")] [Description("Negative keys in the queue, r (paper: 16384; small: 4096).")] public int? Queue { get; set; }
+    [CommandOption("--moco-momentum <M>")] [Description("Momentum encoder coefficient m (paper: 0.999; small: 0.99).")] public double? MocoMomentum { get; set; }
     [CommandOption("--symmetric")] [Description("MoCo and PCL: each view is the query once (MoCo's CIFAR demo, which adds the two losses; ProtoCL averages them); paper: one query view. SimCLR methods use both views already.")] public bool? Symmetric { get; set; }
     [CommandOption("--proto-logits <FORM>")] [Description("Prototype term's logits: reference (default; a column per batch sample's prototype, as salesforce/PCL) or paper (each prototype once, as the paper's equation).")] public string? ProtoLogits { get; set; }
-    [CommandOption("--temperature <TAU>")] [Description("tau (PCL's command line: 0.2); also the mean of phi.")] public double? Temperature { get; set; }
-    [CommandOption("--clusters <K,K,...>")] [Description("Cluster counts per granularity (paper: 25000,50000,100000).")] public string? Clusters { get; set; }
-    [CommandOption("--arch <NAME>")] [Description("resnet18 or resnet50 (paper: resnet50).")] public string? Arch { get; set; }
-    [CommandOption("--width <N>")] [Description("Channels of the first ResNet stage (torchvision: 64).")] public int? Width { get; set; }
+    [CommandOption("--temperature <TAU>")] [Description("tau, also the mean of phi (paper and small: 0.2, PCL's command line).")] public double? Temperature { get; set; }
+    [CommandOption("--clusters <K,K,...>")] [Description("Cluster counts per granularity (paper: 25000,50000,100000; small: 100,200,400).")] public string? Clusters { get; set; }
+    [CommandOption("--arch <NAME>")] [Description("resnet18 or resnet50 (paper: resnet50; small: resnet18).")] public string? Arch { get; set; }
+    [CommandOption("--width <N>")] [Description("Channels of the first ResNet stage (paper: 64, torchvision's; small: 16).")] public int? Width { get; set; }
     [CommandOption("--bn-groups <G>")] [Description("BatchNorm groups in training, the one-device shuffled BN (default 8; 1 = plain BN).")] public int? BnGroups { get; set; }
     [CommandOption("--view-bn <MODE>")] [Description("SimCLR methods: shuffled (default; the second view passes the BatchNorm slices in a random order, as MoCo shuffles its keys) or same (batch order: an image's two views share a slice, training revisions 1-4).")] public string? ViewBn { get; set; }
-    [CommandOption("--mlp")] [Description("MLP projection head (v2).")] public bool? Mlp { get; set; }
-    [CommandOption("--aug <V>")] [Description("v1 or v2 augmentation.")] public string? Aug { get; set; }
-    [CommandOption("--crop-min <S>")] [Description("Smallest random-crop area as a fraction of the image (paper: 0.2; small and demo presets: 0.5).")] public double? CropMin { get; set; }
+    [CommandOption("--mlp")] [Description("MLP projection head, as MoCo v2 / PCL v2 / SimCLR (paper and small: off, MoCo v1's linear head).")] public bool? Mlp { get; set; }
+    [CommandOption("--aug <V>")] [Description("v1 (MoCo v1's augmentation) or v2 (adds blur, weaker jitter) (paper and small: v1).")] public string? Aug { get; set; }
+    [CommandOption("--crop-min <S>")] [Description("Smallest random-crop area as a fraction of the image (paper: 0.2; small: 0.5).")] public double? CropMin { get; set; }
     [CommandOption("--precision <P>")] [Description("fp32 (default) or bf16 (needs AVX-512 BF16).")] public string? Precision { get; set; }
     [CommandOption("--limit <N>")] [Description("Use only the first N training images.")] public int? Limit { get; set; }
     [CommandOption("--seed <N>")] [Description("Seed of every random choice (default 0).")] public int? Seed { get; set; }

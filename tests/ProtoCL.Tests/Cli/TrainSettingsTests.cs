@@ -72,4 +72,31 @@ public class TrainSettingsTests
         var e = Assert.Throws<UserError>(() => s.Apply(Presets.Small));
         Assert.StartsWith(flag, e.Message);
     }
+
+    // What each budget flag's help says the paper and small presets hold, against the presets themselves.
+    public static TheoryData<string, Func<TrainingOptions, string>> HelpValues => new()
+    {
+        { nameof(BudgetSettings.Epochs), o => $"{o.Epochs}" },
+        { nameof(BudgetSettings.WarmupEpochs), o => $"{o.WarmupEpochs}" },
+        { nameof(BudgetSettings.BatchSize), o => $"{o.BatchSize}" },
+        { nameof(BudgetSettings.Lr), o => o.LearningRate.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+        { nameof(BudgetSettings.Schedule), o => o.Schedule == LrSchedule.Cosine ? "cosine" : "step" },
+        { nameof(BudgetSettings.Queue), o => $"{o.QueueSize}" },
+        { nameof(BudgetSettings.MocoMomentum), o => o.EncoderMomentum.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+        { nameof(BudgetSettings.Clusters), o => string.Join(",", o.Clusters) },
+        { nameof(BudgetSettings.Arch), o => o.Encoder.Arch == Architecture.ResNet18 ? "resnet18" : "resnet50" },
+        { nameof(BudgetSettings.Width), o => $"{o.Encoder.Width}" },
+        { nameof(BudgetSettings.CropMin), o => o.Augmentation.CropScaleMin.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+    };
+
+    [Theory]
+    [MemberData(nameof(HelpValues))]
+    public void Should_StateThePresetsValues_When_ABudgetFlagsHelpNamesThem(string property, Func<TrainingOptions, string> value)
+    {
+        var help = typeof(BudgetSettings).GetProperty(property)!.GetCustomAttributes(typeof(System.ComponentModel.DescriptionAttribute), false)
+            .Cast<System.ComponentModel.DescriptionAttribute>().Single().Description;
+        string paper = value(Presets.Paper), small = value(Presets.Small);
+        Assert.Contains(paper == small ? $"(paper and small: {paper}" : $"(paper: {paper}", help.Replace("paper: 64, torchvision's", "paper: 64"));
+        if (paper != small) Assert.Contains($"small: {small})", help);
+    }
 }
