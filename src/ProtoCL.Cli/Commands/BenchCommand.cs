@@ -22,7 +22,7 @@ public sealed class BenchSettings : DataSettings
     [CommandOption("--threads <N>")] [Description("Intra-op threads (default: all cores).")] public int? Threads { get; set; }
     [CommandOption("--precision <P>")] [Description("fp32 or bf16.")] public string? Precision { get; set; }
     [CommandOption("--repeats <N>")] [Description("Measured runs (median reported) after one warm-up run; default 3.")] public int Repeats { get; set; } = 3;
-    [CommandOption("--features <FILE.npy>")] [Description("Only the E-step's k-means + phi, on these float32 N x d features (e.g. from protocl embed --kind embedding), for side-by-side runs with bench/kmeans_vs_faiss.py.")] public string? Features { get; set; }
+    [CommandOption("--features <FILE.npy>")] [Description("Only the E-step's k-means + phi, on these float32 N x d features (e.g. from protocl embed --kind embedding), for side-by-side runs with faiss (bench/kmeans-side-by-side.sh runs both through bench/kmeans_vs_faiss.py).")] public string? Features { get; set; }
     [CommandOption("--kmeans-restarts <N>")] [Description("k-means restarts (default 5, as the reference).")] public int? KMeansRestarts { get; set; }
     [CommandOption("--steps <N>")] [Description("Minibatches per measured training epoch (default 20); the E-step uses all images.")] public int Steps { get; set; } = 20;
     [CommandOption("--json <FILE>")] [Description("Write the result as JSON.")] public string? Json { get; set; }

@@ -67,7 +67,7 @@ public static class ConsoleProgress
             double now = _clock.Elapsed.TotalSeconds;
             if (now - s.Last < 5 && done < total) { _stages[stage] = (s.Last, done, s.Started); return; }
             double elapsed = s.Started.Elapsed.TotalSeconds;
-            string eta = done > 0 && done < total ? $", ETA {TimeSpan.FromSeconds(elapsed / done * (total - done)):mm\\:ss}" : "";
+            string eta = done > 0 && done < total && elapsed >= 2 ? $", ETA {Duration(elapsed / done * (total - done))}" : "";
             Text.WriteLine($"{stage}: {done}/{total}{(detail is null ? "" : "  " + detail)}{eta}");
             _stages[stage] = (now, done, s.Started);
         }
@@ -75,6 +75,13 @@ public static class ConsoleProgress
         public void EpochFinished(EpochMetrics m) => Text.WriteLine(Summary(m));
 
         public void Message(string text) => Text.WriteLine(text);
+    }
+
+    /// <summary>A remaining time as m:ss, or h:mm:ss from an hour on (mm:ss alone would wrap at the hour).</summary>
+    public static string Duration(double seconds)
+    {
+        var t = TimeSpan.FromSeconds(Math.Round(Math.Max(0, seconds)));
+        return t.TotalHours >= 1 ? $"{(int)t.TotalHours}:{t:mm\\:ss}" : $"{t:mm\\:ss}";
     }
 
     public static string Summary(EpochMetrics m) =>

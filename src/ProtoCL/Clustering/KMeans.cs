@@ -46,8 +46,8 @@ public static class KMeans
         }
         else if (n < (long)k * options.MinPointsPerCentroid)
         {
-            warnings.Add($"clustering {n} points to {k} centroids: fewer than {(long)k * options.MinPointsPerCentroid} " +
-                         $"(K x MinPointsPerCentroid = {k} x {options.MinPointsPerCentroid}) points; clusters will be small and noisy.");
+            warnings.Add($"{n} points for {k} clusters, fewer than the {options.MinPointsPerCentroid} per cluster faiss asks for " +
+                         $"({(long)k * options.MinPointsPerCentroid}); the clusters will be small and noisy (a smaller K suits this data)");
         }
 
         var scratch = NearestCentroid.Scratch(NearestCentroid.BlockRows(options.BlockRows, n, k), k, x.device); // [rows, K]

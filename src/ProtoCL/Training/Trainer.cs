@@ -227,7 +227,8 @@ public sealed class Trainer : IDisposable
             warnings.AddRange(level.Warnings.Select(w => $"K={level.K}: {w}"));
             if (level.LooksCollapsed) warnings.Add($"K={level.K}: the representation looks collapsed ({level.CollapseReason})");
         }
-        foreach (var w in warnings) _observer.Message($"epoch {epoch + 1}: {w}");
+        foreach (var w in warnings)                                            // each kind once on the console; every epoch's in metrics.jsonl
+            if (_warned.Add(w)) _observer.Message($"warning: epoch {epoch + 1}: {w}");
         if (_run is not null)
         {
             var dir = _run.ClustersOfEpoch(epoch + 1);
@@ -413,6 +414,7 @@ public sealed class Trainer : IDisposable
     }
 
     private bool _disposed;
+    private readonly HashSet<string> _warned = [];                             // E-step warnings already said on the console
 
     /// <summary>Frees the encoders, the queue, the optimizer state and the trainer's copy of the first
     /// <see cref="TrainingOptions.Limit"/> images (the data given stays the caller's).</summary>
