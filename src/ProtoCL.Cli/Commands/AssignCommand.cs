@@ -9,8 +9,8 @@ namespace ProtoCL.Cli.Commands;
 
 public sealed class AssignSettings : DataSettings
 {
-    [CommandOption("--checkpoint <DIR>")] [Description("Run folder of a PCL or PCL-SimCLR run.")] public string Checkpoint { get; set; } = "";
-    [CommandOption("--csv <FILE>")] [Description("Output CSV: index, file, label, then each level's prototype and cosine.")] public string Csv { get; set; } = "";
+    [CommandOption("--checkpoint <DIR>")] [Description("Run folder of a PCL or PCL-SimCLR run. Required.")] public string Checkpoint { get; set; } = "";
+    [CommandOption("--csv <FILE>")] [Description("Output CSV: index, file, label, then each level's prototype and cosine. Required.")] public string Csv { get; set; } = "";
     [CommandOption("--epoch <N>")] [Description("Use the E-step that started epoch N (default: the run's last). The images are embedded by the run's final encoder (the checkpoint keeps only that one), not the encoder that epoch's E-step clustered.")] public int? Epoch { get; set; }
     [CommandOption("--force")] [Description("Replace an existing --csv file.")] public bool Force { get; set; }
 

@@ -9,8 +9,8 @@ namespace ProtoCL.Cli.Commands;
 
 public sealed class EmbedSettings : DataSettings
 {
-    [CommandOption("--checkpoint <DIR>")] [Description("Run folder (or raw / random).")] public string Checkpoint { get; set; } = "";
-    [CommandOption("--out <FILE.npy>")] [Description("Output .npy file (float32, N x d).")] public string Out { get; set; } = "";
+    [CommandOption("--checkpoint <DIR>")] [Description("Run folder (or raw / random). Required.")] public string Checkpoint { get; set; } = "";
+    [CommandOption("--out <FILE.npy>")] [Description("Output .npy file (float32, N x d). Required.")] public string Out { get; set; } = "";
     [CommandOption("--kind <KIND>")] [Description("backbone (default: pooled features used by the evaluations) or embedding (L2-normalised head output).")] public string Kind { get; set; } = "backbone";
     [CommandOption("--seed <N>")] [Description("Seed for --checkpoint random.")] public int Seed { get; set; }
     [CommandOption("--csv <FILE>")] [Description("Also write which image each row is: index,file,label per row.")] public string? Csv { get; set; }

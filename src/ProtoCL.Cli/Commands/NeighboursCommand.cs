@@ -9,8 +9,8 @@ namespace ProtoCL.Cli.Commands;
 
 public sealed class NeighboursSettings : DataSettings
 {
-    [CommandOption("--checkpoint <DIR>")] [Description("Run folder (or raw / random).")] public string Checkpoint { get; set; } = "";
-    [CommandOption("--query <IMAGE>")] [Description("An image of --data (its index, or for image folders its path or file name), any other image file, or a folder (every image in it), looked up among --data's images. Repeat for several.")] public string[] Queries { get; set; } = [];
+    [CommandOption("--checkpoint <DIR>")] [Description("Run folder (or raw / random). Required.")] public string Checkpoint { get; set; } = "";
+    [CommandOption("--query <IMAGE>")] [Description("An image of --data (its index, or for image folders its path or file name), any other image file, or a folder (every image in it), looked up among --data's images. Repeat for several. Required.")] public string[] Queries { get; set; } = [];
     [CommandOption("-k|--neighbours <N>")] [Description("Nearest images per query (default 8).")] public int K { get; set; } = 8;
     [CommandOption("--kind <KIND>")] [Description("backbone (default: the features the evaluations read) or embedding (the head's L2-normalised output).")] public string Kind { get; set; } = "backbone";
     [CommandOption("--csv <FILE>")] [Description("Also write every neighbour as CSV: query, query_file, query_label, rank, index, file, label, cosine.")] public string? Csv { get; set; }
