@@ -32,6 +32,12 @@ public class EvalSettings : CommandSettings
     /// <summary>The evaluation settings these options give.</summary>
     internal virtual EvaluationSettings Settings => new() { Seed = Seed };
 
+    /// <summary>Records --limit in an evaluation's JSON (train_data names the whole file; train_images counts what was used).</summary>
+    internal void RecordLimit(System.Text.Json.Nodes.JsonObject json)
+    {
+        if (Limit is int limit) json["train_limit"] = limit;
+    }
+
     /// <summary>Reads --train-data and --test-data as the checkpoint's run read its images; warns when the run trained on
     /// the test images.</summary>
     internal (Data.ImageDataset Train, Data.ImageDataset Test) LoadData()
@@ -131,6 +137,7 @@ public abstract class EvalCommand<TSettings>(Protocol protocol) : Command<TSetti
         using var test = testData;
         var settings = s.Settings;
         var json = ConsoleProgress.Run(o => EvaluationRunner.Run(protocol, s.Checkpoint, train, test, settings, (stage, d, t) => o.Progress(stage, d, t)));
+        s.RecordLimit(json);
         var text = json.ToJsonString(JsonDefaults.Indented);
         if (s.Json is not null)
         {
@@ -216,6 +223,7 @@ public sealed class EvalAllCommand : Command<EvalAllSettings>
         var failures = new List<string>();
         ConsoleProgress.Run(o => EvaluationRunner.RunAll(Protocols, s.Checkpoint, train, test, settings, (stage, d, t) => o.Progress(stage, d, t), (protocol, json) =>
         {
+            s.RecordLimit(json);
             o.Message(EvalText.Summary(json));
             if (s.JsonDir is null) return;
             var path = Path.Combine(s.JsonDir, EvaluationRunner.Name(protocol) + ".json");

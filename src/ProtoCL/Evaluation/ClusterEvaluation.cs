@@ -29,7 +29,7 @@ public static class ClusterEvaluation
         var normalised = FrozenFeatures.L2Normalize(features); // [N, D]
         var fit = EvalKMeans.Fit(normalised, clusters, restarts, maxIterations, seed); // centroids [K, D], assignments int[N]
         fit.Centroids.Dispose();
-        return Score(labels, fit.Assignments, clusters, restarts) with { Inertia = fit.Inertia };
+        return Score(labels, fit.Assignments, clusters, restarts) with { Inertia = fit.Inertia, MaxIterations = maxIterations, Iterations = fit.Iterations, Converged = fit.Converged };
     }
 
     /// <summary>

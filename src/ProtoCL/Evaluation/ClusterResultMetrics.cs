@@ -31,4 +31,16 @@ public sealed record ClusterResultMetrics
     /// <summary>Sum of squared distances to the assigned centroids of the kept restart (null when not from k-means here).</summary>
     [JsonPropertyName("inertia")]
     public double? Inertia { get; init; }
+
+    /// <summary>Most Lloyd iterations per restart (null when not from k-means here).</summary>
+    [JsonPropertyName("max_iterations")]
+    public int? MaxIterations { get; init; }
+
+    /// <summary>Lloyd iterations of the kept restart (null when not from k-means here).</summary>
+    [JsonPropertyName("iterations")]
+    public int? Iterations { get; init; }
+
+    /// <summary>Whether the kept restart stopped because no assignment changed, before <see cref="MaxIterations"/> (null when not from k-means here).</summary>
+    [JsonPropertyName("converged")]
+    public bool? Converged { get; init; }
 }

@@ -31,6 +31,14 @@ public sealed record LowShotResult
     /// <summary>Seed of the draws.</summary>
     [JsonPropertyName("seed")]
     public required int Seed { get; init; }
+
+    /// <summary>Stopping tolerance of the dual coordinate descent (LinearSVC's tol).</summary>
+    [JsonPropertyName("tolerance")]
+    public double Tolerance { get; init; }
+
+    /// <summary>Most passes of the dual coordinate descent per SVM (LinearSVC's max_iter).</summary>
+    [JsonPropertyName("max_iterations")]
+    public int MaxIterations { get; init; }
 }
 
 /// <summary>Low-shot results for one k (labelled samples per class), over all draws.</summary>

@@ -54,6 +54,8 @@ public static class LowShotSvm
             NegativeWeight = options.NegativeWeight,
             Draws = options.Draws,
             Seed = options.Seed,
+            Tolerance = options.Tolerance,
+            MaxIterations = options.MaxIterations,
         };
     }
 
