@@ -8,7 +8,7 @@ namespace ProtoCL.Cli.Commands;
 public sealed class ReportSettings : CommandSettings
 {
     [CommandOption("--run <DIR>")] [Description("Run folder to report on.")] public string Run { get; set; } = "";
-    [CommandOption("--data <PATH>")] [Description("Labelled images for the embedding map and the nearest-neighbour picture (default: the embedded test split; the first 5,000 images are used).")] public string? Data { get; set; }
+    [CommandOption("--data <PATH>")] [Description("Labelled images for the embedding map and the nearest-neighbour picture (default: the embedded test split, also train's default data, so that the report marks its neighbour numbers as training-set ones; the first 5,000 images are used).")] public string? Data { get; set; }
     [CommandOption("--image-size <S>")] [Description(DataSettings.ImageSizeHelp)] public int? ImageSize { get; set; }
     [CommandOption("--eval <FILE>")] [Description("A JSON written by 'protocl eval' to show (repeat for several; low-shot ones are also plotted).")] public string[] Eval { get; set; } = [];
     [CommandOption("--neighbours <N>")] [Description("Nearest images shown per query image (default 8).")] public int Neighbours { get; set; } = 8;
@@ -34,6 +34,7 @@ public sealed class ReportCommand : Command<ReportSettings>
 
     public override int Execute(CommandContext context, ReportSettings s, CancellationToken cancellationToken)
     {
+        Console.Error.WriteLine($"reading up to {MapImages:N0} images of {s.Data ?? DatasetLoader.EmbeddedPath + " (the embedded Fashion-MNIST test split)"} for the nearest-neighbour picture and the feature map");
         using var data = DataSettings.LoadFor(s.Run, s.Data, new DataLoadOptions { Limit = MapImages, ImageSize = s.ImageSize, ApplyExifOrientation = s.ExifOrientation }, s.OnBadImage);
         var options = new RunReportOptions { Tsne = s.Tsne, Seed = s.Seed, Evaluations = s.Eval, Neighbours = s.Neighbours };
         var index = RunReport.Write(s.Run, data, options, line => Console.Error.WriteLine(line));

@@ -39,6 +39,25 @@ public sealed record EvaluationFile(string Path, string Protocol, string Checkpo
     /// <summary>A number at the top level of the document (e.g. accuracy, ami), or NaN when absent.</summary>
     public double Get(string name) => Json[name] is JsonValue v && v.TryGetValue<double>(out var d) ? d : double.NaN;
 
+    /// <summary>A string at the top level of the document (e.g. test_note, levels_note), or null when absent.</summary>
+    public string? Text(string name) => Json[name] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+
+    /// <summary>
+    /// The cluster evaluation's <c>levels</c>: for each PCL level K of the run's last E-step, the AMI and NMI of its
+    /// assignments against the training labels, in the file's order; empty for the other protocols, for baselines and for
+    /// runs without an E-step (<c>levels_note</c> then says why, see <see cref="Text"/>). Entries without a K are skipped.
+    /// </summary>
+    public IReadOnlyList<(int K, double Ami, double Nmi)> Levels()
+    {
+        var result = new List<(int, double, double)>();
+        if (Protocol != "cluster" || Json["levels"] is not JsonArray levels) return result;
+        static double Number(JsonNode? n) => n is JsonValue v && v.TryGetValue<double>(out var d) ? d : double.NaN;
+        foreach (var level in levels.OfType<JsonObject>())
+            if (level["k"] is JsonValue k && k.TryGetValue<int>(out var kk))
+                result.Add((kk, Number(level["ami"]), Number(level["nmi"])));
+        return result;
+    }
+
     /// <summary>How the report names the evaluated checkpoint: its folder name, or the baseline's name (raw, random).</summary>
     public string CheckpointName => Checkpoint switch
     {

@@ -228,7 +228,9 @@ public static class Table1Reproduction
         sb.AppendLine($"Machine: {result["machine"]}. Training seconds per method: " +
                       string.Join(", ", result["train_seconds"]!.AsObject().Select(kv => $"{kv.Key} {kv.Value!.GetValue<double>():F0}")) + ".");
         sb.AppendLine();
-        sb.AppendLine("Shared budget (every learned method): `" + result["budget"]!.ToJsonString() + "`");
+        sb.AppendLine("Shared training budget. " + BudgetIntro);
+        sb.AppendLine();
+        AppendMarkdownTable(sb, ["setting", "value"], Budget(result).Select(kv => new[] { $"`{kv.Name}`", kv.Value.Replace("|", "\\|", StringComparison.Ordinal) }));
         sb.AppendLine();
         sb.AppendLine("Pictures: `lowshot.png` (accuracy vs k), `curves-*.png` (loss and accuracy per epoch), `pca-pcl.png`, `prototypes-pcl-*.png`.");
         sb.AppendLine("Per-protocol JSON: `evals/<method>-<protocol>.json`. `index.html` shows the tables, the claims and the pictures on one page.");
@@ -266,36 +268,63 @@ public static class Table1Reproduction
     private static IEnumerable<string[]> MapRows(JsonObject methods) => methods.Select(kv => kv.Key).Select(n => new[] { n }
         .Concat(Ks.Select(k => $"{100 * Get(methods, n, "lowshot", "results", k, "map_mean"):F1}")).ToArray());
 
+    /// <summary>What the budget table is: one budget for every learned row, each row training its own method.</summary>
+    private const string BudgetIntro =
+        "Every learned row trains with these settings and its own method (so the budget names none); " +
+        "a setting of one family only (such as the queue, the momentum encoder and `symmetric` of MoCo and PCL, `view_batch_norm` of the SimCLR methods, " +
+        "the warm-up, prototype levels and k-means of the PCL methods) is read by that family alone.";
+
+    /// <summary>The budget of table1.json as (setting, value) rows, without its method (each row has its own).</summary>
+    private static IReadOnlyList<(string Name, string Value)> Budget(JsonObject result) =>
+        result["budget"] is JsonObject budget ? HtmlTable.Flatten(budget, ["method"]) : [];
+
+    /// <summary>How the page names a row of the table in captions: MoCo, PCL, SimCLR, PCL-SimCLR (others as they are).</summary>
+    private static string DisplayName(string row) => row switch
+    {
+        "moco" => "MoCo",
+        "pcl" => "PCL",
+        "simclr" => "SimCLR",
+        "pcl-simclr" => "PCL-SimCLR",
+        _ => row,
+    };
+
     /// <summary>
-    /// Writes <c>index.html</c> beside table1.json: the tables, the claims, the command and budget, notes.md, and the
-    /// pictures found in <paramref name="outDir"/>. Returns its path.
+    /// Writes <c>index.html</c> beside table1.json and returns its path: the tables (the low-shot plot under the first),
+    /// the claims, each method's training curves in the table's row order, PCL's feature map and prototype grid, the
+    /// command and machine, the shared budget as a table, and notes.md rendered from its Markdown. Pictures missing from
+    /// <paramref name="outDir"/> are left out.
     /// </summary>
     public static string WritePage(string outDir, JsonObject result)
     {
+        ArgumentNullException.ThrowIfNull(result);
         var methods = result["methods"]!.AsObject();
+        bool Has(string file) => File.Exists(Path.Combine(outDir, file));
         var sections = new List<(string, string)>
         {
-            ("Low-shot accuracy (%, mean ± std over 5 draws), linear probe and kNN accuracy (%), k-means AMI and NMI", HtmlTable.From(TableHeader, TableRows(methods))),
+            ("Low-shot accuracy (%, mean ± std over 5 draws), linear probe and kNN accuracy (%), k-means AMI and NMI", HtmlTable.From(TableHeader, TableRows(methods)) +
+                (Has("lowshot.png") ? "\n" + HtmlReport.Figure("low-shot accuracy against labelled images per class k, a line per row of the table; bars: ± std over the draws", "lowshot.png") : "")),
             ("Low-shot mAP (%)", HtmlTable.From(MapHeader, MapRows(methods))),
             ("The paper's claims on this run", "<ul>\n" + string.Concat(Claims(methods).Select(c => $"<li>{HtmlTable.Escape(c)}</li>\n")) + "</ul>"),
-            ("Command and machine", $"<pre>{HtmlTable.Escape(result["command"]?.ToString())}</pre>\n<p>{HtmlTable.Escape(result["machine"]?.ToString())}; " +
-                $"training seconds: {HtmlTable.Escape(string.Join(", ", (result["train_seconds"]?.AsObject() ?? []).Select(kv => $"{kv.Key} {kv.Value!.GetValue<double>():F0}")))}.</p>\n" +
-                $"<pre>{HtmlTable.Escape(result["budget"]?.ToJsonString())}</pre>"),
         };
+        var curves = methods.Select(kv => kv.Key).Where(name => Has($"curves-{name}.png"))
+            .Select(name => HtmlReport.Figure($"{DisplayName(name)}: training loss (top) and accuracy (bottom) per epoch", $"curves-{name}.png")).ToList();
+        if (curves.Count > 0) sections.Add(("Training curves, in the table's row order", string.Concat(curves)));
+        var pcl = new List<string>();
+        if (Has("pca-pcl.png")) pcl.Add(HtmlReport.Figure("PCA of PCL's test features, coloured by label", "pca-pcl.png"));
+        foreach (var (file, k) in Directory.GetFiles(outDir, "prototypes-pcl-k*.png").Select(Path.GetFileName)
+                     .Select(f => (File: f!, K: int.TryParse(f![16..^4], NumberStyles.None, CultureInfo.InvariantCulture, out var k) ? k : int.MaxValue))
+                     .OrderBy(p => p.K).ThenBy(p => p.File, StringComparer.Ordinal))
+            pcl.Add(HtmlReport.Figure(k == int.MaxValue ? $"largest clusters of a PCL level ({file})" : $"PCL's level K = {k}: its largest clusters in the last E-step", file));
+        if (pcl.Count > 0) sections.Add(("PCL's features and prototypes", string.Concat(pcl)));
+        sections.Add(("Command and machine", $"<pre>{HtmlTable.Escape(result["command"]?.ToString())}</pre>\n<p>{HtmlTable.Escape(result["machine"]?.ToString())}; " +
+            $"training seconds: {HtmlTable.Escape(string.Join(", ", (result["train_seconds"]?.AsObject() ?? []).Select(kv => $"{kv.Key} {kv.Value!.GetValue<double>():F0}")))}.</p>"));
+        var budget = Budget(result);
+        if (budget.Count > 0)
+            sections.Add(("Shared training budget", HtmlReport.Markdown(BudgetIntro) + "\n" +
+                HtmlTable.Settings(result["budget"]!.AsObject(), ["method"])));
         var notes = Path.Combine(outDir, "notes.md");
-        if (File.Exists(notes)) sections.Add(("Notes (notes.md)", $"<pre style=\"white-space: pre-wrap\">{HtmlTable.Escape(File.ReadAllText(notes))}</pre>"));
-        var figures = new List<(string, string)>();
-        (string Pattern, string Caption)[] pictures =
-        [
-            ("lowshot.png", "low-shot accuracy against labelled images per class"), ("curves-*.png", "loss and accuracy per epoch"),
-            ("pca-pcl.png", "PCA of PCL's test features"), ("prototypes-pcl-*.png", "largest clusters of PCL's first level (last E-step)"),
-        ];
-        foreach (var (pattern, caption) in pictures)
-        {
-            foreach (var file in Directory.GetFiles(outDir, pattern).Select(Path.GetFileName).Order(StringComparer.Ordinal))
-                figures.Add(($"{caption} ({file})", file!));
-        }
-        return HtmlReport.Write(outDir, "Table 1, reproduced on Fashion-MNIST", sections, figures);
+        if (File.Exists(notes)) sections.Add(("Notes (notes.md)", HtmlReport.Markdown(File.ReadAllText(notes))));
+        return HtmlReport.Write(outDir, "Table 1, reproduced on Fashion-MNIST", sections);
     }
 
     /// <summary>Each claim of the paper's Table 1, stated as holding or not on this run.</summary>

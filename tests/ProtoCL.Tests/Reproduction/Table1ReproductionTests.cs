@@ -29,9 +29,18 @@ public class Table1ReproductionTests
         var dir = TinyRun.TempDir();
         var o = Tiny(dir, [Method.Moco, Method.Pcl]);
         Directory.CreateDirectory(o.OutDir);
-        File.WriteAllText(Path.Combine(o.OutDir, "notes.md"), "- hand-written line\n");
+        File.WriteAllText(Path.Combine(o.OutDir, "notes.md"), "- **hand-written** line, `a<b`\n");
         Table1Reproduction.Run(o, NullTrainingObserver.Instance);
-        Assert.EndsWith("- hand-written line\n", File.ReadAllText(Path.Combine(o.OutDir, "table1.md")));
+        var markdown = File.ReadAllText(Path.Combine(o.OutDir, "table1.md"));
+        Assert.EndsWith("- **hand-written** line, `a<b`\n", markdown);
+        // The shared budget as a table of settings, TinyRun's among them, without a method: each row has its own.
+        Assert.Contains("| setting | value |\n|---|---|\n", markdown);
+        Assert.Contains("| `batch_size` | 64 |\n", markdown);
+        Assert.Contains("| `clusters` | 8, 16 |\n", markdown);
+        Assert.Contains("| `encoder.width` | 4 |\n", markdown);
+        Assert.Contains("| `limit` | 320 |\n", markdown);
+        Assert.DoesNotContain("`method`", markdown);
+        Assert.DoesNotContain("\"method\"", markdown);
 
         var json = JsonNode.Parse(File.ReadAllText(Path.Combine(o.OutDir, "table1.json")))!;
         var methods = json["methods"]!.AsObject();
@@ -85,10 +94,12 @@ public class Table1ReproductionTests
         var html = File.ReadAllText(Path.Combine(o.OutDir, "index.html"));
         var pcl = methods["pcl"]!;
         string Pct(JsonNode n) => (100 * n.GetValue<double>()).ToString("F1", System.Globalization.CultureInfo.InvariantCulture);
-        Assert.Contains($"<td>{Pct(pcl["lowshot"]!["results"]!["1"]!["accuracy_mean"]!)} &#177; {Pct(pcl["lowshot"]!["results"]!["1"]!["accuracy_std"]!)}</td>", html);
+        Assert.Contains($"<td class=\"num\">{Pct(pcl["lowshot"]!["results"]!["1"]!["accuracy_mean"]!)} &#177; {Pct(pcl["lowshot"]!["results"]!["1"]!["accuracy_std"]!)}</td>", html);
         Assert.Contains($">{Pct(pcl["knn"]!["accuracy"]!)}</td>", html);
         Assert.Contains("PCL&#39;s AMI &gt; MoCo&#39;s", html);
-        Assert.Contains("- hand-written line", html);
+        Assert.Contains("<ul>\n<li><strong>hand-written</strong> line, <code>a&lt;b</code></li>\n</ul>", html);
+        Assert.Contains("<figcaption>MoCo: training loss (top) and accuracy (bottom) per epoch</figcaption>", html);
+        Assert.Contains("<figcaption>PCL: training loss (top) and accuracy (bottom) per epoch</figcaption>", html);
         foreach (var f in new[] { "lowshot.png", "curves-moco.png", "curves-pcl.png", "pca-pcl.png", "prototypes-pcl-k8.png" })
             Assert.Contains($"src=\"{f}\"", html);
         Directory.Delete(dir, true);
@@ -120,6 +131,65 @@ public class Table1ReproductionTests
         var longer = Assert.Throws<ArgumentException>(() => Table1Reproduction.Run(Tiny(dir, [Method.Simclr], budget with { Epochs = 2 }), log));
         Assert.Contains("another budget", longer.Message);
         Directory.Delete(dir, true);
+    }
+
+    [Fact]
+    public void Should_CaptionFiguresByMethodInTableOrderAndRenderBudgetAndNotes_When_WritingThePage()
+    {
+        using var dir = new TempFolder();
+        var methods = new JsonObject
+        {
+            ["raw"] = Row(_ => 0.5, 0.8, 0.5),
+            ["random"] = Row(_ => 0.3, 0.7, 0.2),
+            ["moco"] = Row(_ => 0.6, 0.85, 0.45),
+            ["pcl"] = Row(_ => 0.7, 0.86, 0.55),
+            ["simclr"] = Row(_ => 0.6, 0.85, 0.6),
+            ["pcl-simclr"] = Row(_ => 0.65, 0.87, 0.62),
+        };
+        var result = new JsonObject
+        {
+            ["methods"] = methods,
+            ["budget"] = JsonNode.Parse("""{"method": "pcl", "epochs": 8, "clusters": [5, 10, 20], "limit": null, "encoder": {"arch": "res-net18", "width": 16}}"""),
+            ["train_seconds"] = new JsonObject { ["moco"] = 829.4, ["pcl"] = 875.0 },
+            ["command"] = "protocl reproduce table1 --runs \"a<b & c\"",
+            ["machine"] = "CPU <x> & co",
+        };
+        // Only the pictures' presence matters to the page: empty files, created in file-name order, not the table's.
+        foreach (var f in new[] { "curves-moco.png", "curves-pcl-simclr.png", "curves-pcl.png", "curves-simclr.png", "lowshot.png", "pca-pcl.png", "prototypes-pcl-k10.png", "prototypes-pcl-k5.png" })
+            File.WriteAllBytes(Path.Combine(dir.Path, f), []);
+        File.WriteAllText(Path.Combine(dir.Path, "notes.md"), "Intro with **bold** & `--mlp`.\n\n- **What holds.** PCL > MoCo;\n  continued `<code>`.\n- second\n");
+
+        var html = File.ReadAllText(Table1Reproduction.WritePage(dir.Path, result));
+
+        // Curves in the table's method order, each captioned with its method.
+        string[] order =
+        [
+            "<h2>Low-shot accuracy", "src=\"lowshot.png\"", "<h2>Low-shot mAP (%)</h2>", "<h2>The paper&#39;s claims on this run</h2>",
+            "<img src=\"curves-moco.png\" alt=\"MoCo: training loss (top) and accuracy (bottom) per epoch\">",
+            "<img src=\"curves-pcl.png\" alt=\"PCL: training loss (top) and accuracy (bottom) per epoch\">",
+            "<img src=\"curves-simclr.png\" alt=\"SimCLR: training loss (top) and accuracy (bottom) per epoch\">",
+            "<img src=\"curves-pcl-simclr.png\" alt=\"PCL-SimCLR: training loss (top) and accuracy (bottom) per epoch\">",
+            "src=\"pca-pcl.png\"", "<figcaption>PCL&#39;s level K = 5: its largest clusters in the last E-step</figcaption>",
+            "<figcaption>PCL&#39;s level K = 10: its largest clusters in the last E-step</figcaption>",
+            "<h2>Command and machine</h2>", "<h2>Shared training budget</h2>", "<h2>Notes (notes.md)</h2>",
+        ];
+        var at = order.Select(s => html.IndexOf(s, StringComparison.Ordinal)).ToArray();
+        Assert.All(at, i => Assert.True(i >= 0));
+        Assert.Equal(at.Order(), at);
+        Assert.DoesNotContain("<h2>Figures</h2>", html);
+        // The budget as rows of a table, without the method (each row of the table has its own), and said to be shared.
+        Assert.Contains("<tr><td>epochs</td><td>8</td></tr>\n<tr><td>clusters</td><td>5, 10, 20</td></tr>\n<tr><td>limit</td><td>(not set)</td></tr>\n" +
+                        "<tr><td>encoder.arch</td><td>res-net18</td></tr>\n<tr><td>encoder.width</td><td>16</td></tr>", html);
+        Assert.DoesNotContain("<td>method</td>", html);
+        Assert.DoesNotContain("&quot;method&quot;", html);
+        Assert.Contains("Every learned row trains with these settings and its own method", html);
+        // notes.md as HTML: paragraphs, a list, bold and code, everything escaped.
+        Assert.Contains("<p>Intro with <strong>bold</strong> &amp; <code>--mlp</code>.</p>\n<ul>\n<li><strong>What holds.</strong> PCL &gt; MoCo;\n" +
+                        "continued <code>&lt;code&gt;</code>.</li>\n<li>second</li>\n</ul>", html);
+        Assert.DoesNotContain("**", html);
+        // The command and machine escaped.
+        Assert.Contains("<pre>protocl reproduce table1 --runs &quot;a&lt;b &amp; c&quot;</pre>", html);
+        Assert.Contains("<p>CPU &lt;x&gt; &amp; co; training seconds: moco 829, pcl 875.</p>", html);
     }
 
     [Fact]
