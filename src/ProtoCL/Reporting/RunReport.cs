@@ -53,7 +53,7 @@ public static class RunReport
         var sections = new List<(string, string)>();
 
         var metrics = MetricsLog.Read(run.Metrics);
-        CurvePlot.Write(metrics, Path.Combine(run.Path, "curves.png"));
+        CurvePlot.Write(metrics, Path.Combine(run.Path, "curves.png"), meta.Options);
         figures.Add(("loss and accuracy per epoch", "curves.png"));
         sections.Add(("Epochs", HtmlTable.From(["epoch", "loss", "instance", "proto", "acc instance", "acc proto", "lr", "img/s", "train s", "E-step s"],
             metrics.Select(m => new[] { m.Epoch.ToString(CultureInfo.InvariantCulture), F(m.Loss), F(m.LossInstance), F(m.LossProto), F(m.AccInstance), F(m.AccProto), F(m.Lr), F(m.ImagesPerSecond), F(m.SecondsTrain), F(m.SecondsEstep) }))));
@@ -108,12 +108,16 @@ public static class RunReport
     private static void AddMaps(RunDirectory run, ImageDataset images, Tensor features, RunReportOptions options, List<(string, string)> figures, Action<string>? progress)
     {
         if (images.Labels is null) return;
-        EmbeddingMap.WritePng(EmbeddingMap.Pca2D(features), images.Labels, images.ClassNames, "backbone features, PCA", Path.Combine(run.Path, "pca.png"));
+        var pca = EmbeddingMap.Pca(features);
+        EmbeddingMap.WritePng(pca.Xy, images.Labels, images.ClassNames, $"PCA of the backbone features of {images.Source}", Path.Combine(run.Path, "pca.png"),
+            pca.AxisLabel(0), pca.AxisLabel(1), options.Seed);
         figures.Add(("PCA of the backbone features, coloured by label", "pca.png"));
         if (!options.Tsne) return;
         progress?.Invoke("t-SNE");
         var tsne = EmbeddingMap.Tsne2D(features, options.Seed);
-        EmbeddingMap.WritePng(tsne.Xy, tsne.Select(images.Labels), images.ClassNames, "backbone features, t-SNE", Path.Combine(run.Path, "tsne.png"));
+        EmbeddingMap.WritePng(tsne.Xy, tsne.Select(images.Labels), images.ClassNames,
+            $"t-SNE of the backbone features of {images.Source}" + (tsne.Count < images.Count ? $" (a random subset of the {images.Count:N0} images)" : ""),
+            Path.Combine(run.Path, "tsne.png"), "t-SNE 1", "t-SNE 2", options.Seed);
         figures.Add(("t-SNE of the backbone features", "tsne.png"));
     }
 
