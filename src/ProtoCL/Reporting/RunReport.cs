@@ -125,8 +125,8 @@ public static class RunReport
     {
         var queries = NeighbourGrid.ChooseQueries(images.Count, images.Labels, options.NeighbourQueries, options.Seed);
         NeighbourGrid.Write(images, NearestNeighbours.Find(features, queries, options.Neighbours), Path.Combine(run.Path, "neighbours.png"));
-        figures.Add(($"each row: an image (blue) and its {options.Neighbours} nearest images among the {images.Count:N0} by cosine similarity of the backbone features" +
-                     (images.Labels is null ? "" : "; green: same label, red: another label"), "neighbours.png"));
+        figures.Add(($"each row: an image (purple frame) and its {options.Neighbours} nearest images among the {images.Count:N0} by cosine similarity of the backbone features" +
+                     (images.Labels is null ? "" : "; blue ✓: same label, orange ✗: another label"), "neighbours.png"));
         if (images.Labels is null) return;
         double agreement = NearestNeighbours.LabelAgreement(features, images.Labels, options.Neighbours);
         if (double.IsNaN(agreement)) return;
@@ -161,11 +161,14 @@ public static class RunReport
                 progress?.Invoke($"note: the prototype grids are left out: the training images have changed since the run ({other})");
                 return;
             }
+            // The clusters folder is named after the 1-based epoch whose E-step wrote it (RunDirectory.ClustersOfEpoch: epoch-NNNN).
+            var folder = Path.GetFileName(Path.TrimEndingDirectorySeparator(meta.LastClusters!));
+            int? estepEpoch = folder.StartsWith("epoch-", StringComparison.Ordinal) && int.TryParse(folder["epoch-".Length..], NumberStyles.None, CultureInfo.InvariantCulture, out var e) ? e : null;
             foreach (var level in clusters.Levels)
             {
                 var file = $"prototypes-k{level.K}.png";
-                PrototypeGrid.Write(train, level.Assignments.data<long>().ToArray(), Path.Combine(run.Path, file), seed);
-                figures.Add(($"largest clusters of the level K = {level.K} (last E-step)", file));
+                PrototypeGrid.Write(train, level.Assignments.data<long>().ToArray(), Path.Combine(run.Path, file), seed, k: level.K, epoch: estepEpoch);
+                figures.Add(($"largest clusters of the level K = {level.K} (last E-step), with randomly drawn members", file));
             }
         }
     }
