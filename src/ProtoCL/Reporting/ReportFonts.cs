@@ -30,6 +30,10 @@ public static class ReportFonts
     /// <summary>A new typeface of <see cref="Family"/> (the caller disposes it).</summary>
     public static SKTypeface Typeface() => SKTypeface.FromFamilyName(Family) ?? SKTypeface.CreateDefault();
 
+    /// <summary>A new bold typeface of <see cref="Family"/> (the caller disposes it); the regular one when the family has no bold face.</summary>
+    public static SKTypeface BoldTypeface() =>
+        SKTypeface.FromFamilyName(Family, SKFontStyle.Bold) ?? Typeface();
+
     /// <summary>Applies <see cref="Family"/> to every text element of a ScottPlot plot.</summary>
     internal static void Apply(ScottPlot.Plot plot) => plot.Font.Set(Family);
 

@@ -70,7 +70,7 @@ public static partial class RunReport
 
         var metrics = MetricsLog.Read(run.Metrics);
         progress?.Invoke($"drawing the loss and accuracy curves of the {metrics.Count} epoch(s) in {run.Metrics}");
-        CurvePlot.Write(metrics, files.Add("curves.png"));
+        CurvePlot.Write(metrics, files.Add("curves.png"), meta.Options);
         sections.Add(("Training, epoch by epoch", Epochs(meta, metrics) +
             HtmlReport.Figure("training loss (top) and accuracy (bottom) per epoch, as in the table above", "curves.png")));
         if (evaluations.Count > 0) AddEvaluations(files, evaluations, sections, progress);
@@ -309,8 +309,8 @@ public static partial class RunReport
         progress?.Invoke($"finding the {options.Neighbours} nearest images of {Math.Min(options.NeighbourQueries, images.Count)} query images for the neighbour picture");
         var queries = NeighbourGrid.ChooseQueries(images.Count, images.Labels, options.NeighbourQueries, options.Seed);
         NeighbourGrid.Write(images, NearestNeighbours.Find(features, queries, options.Neighbours), files.Add("neighbours.png"));
-        var figure = HtmlReport.Figure($"each row: an image (blue) and its {options.Neighbours} nearest images among the {images.Count:N0} by cosine similarity of the backbone features" +
-                                       (images.Labels is null ? "" : "; green: same label, red: another label"), "neighbours.png");
+        var figure = HtmlReport.Figure($"each row: an image (purple frame) and its {options.Neighbours} nearest images among the {images.Count:N0} by cosine similarity of the backbone features" +
+                                       (images.Labels is null ? "" : "; blue ✓: same label, orange ✗: another label"), "neighbours.png");
         var sb = new StringBuilder();
         double agreement = double.NaN;
         if (images.Labels is not null)
@@ -341,13 +341,17 @@ public static partial class RunReport
         progress?.Invoke("drawing the PCA map of the backbone features");
         var sb = new StringBuilder($"<p>The backbone features of the {images.Count:N0} images of {HtmlTable.Escape(images.Source)} in two dimensions, each point coloured by its label.</p>\n");
         if (trainedNote is not null) sb.Append(TrainingSetParagraph("Training images", trainedNote));
-        EmbeddingMap.WritePng(EmbeddingMap.Pca2D(features), images.Labels, images.ClassNames, "backbone features, PCA", files.Add("pca.png"));
+        var pca = EmbeddingMap.Pca(features);
+        EmbeddingMap.WritePng(pca.Xy, images.Labels, images.ClassNames, $"PCA of the backbone features of {images.Source}", files.Add("pca.png"),
+            pca.AxisLabel(0), pca.AxisLabel(1), options.Seed);
         sb.Append(HtmlReport.Figure("PCA of the backbone features, coloured by label", "pca.png"));
         if (options.Tsne)
         {
             progress?.Invoke($"running t-SNE on {Math.Min(2000, images.Count):N0} of the features (minutes on a CPU)");
             var tsne = EmbeddingMap.Tsne2D(features, options.Seed);
-            EmbeddingMap.WritePng(tsne.Xy, tsne.Select(images.Labels), images.ClassNames, "backbone features, t-SNE", files.Add("tsne.png"));
+            EmbeddingMap.WritePng(tsne.Xy, tsne.Select(images.Labels), images.ClassNames,
+                $"t-SNE of the backbone features of {images.Source}" + (tsne.Count < images.Count ? $" (a random subset of the {images.Count:N0} images)" : ""),
+                files.Add("tsne.png"), "t-SNE 1", "t-SNE 2", options.Seed);
             sb.Append(HtmlReport.Figure($"t-SNE of the backbone features of {Math.Min(2000, images.Count):N0} of the images, coloured by label", "tsne.png"));
         }
         sections.Add(("Feature map", sb.ToString()));
@@ -370,11 +374,14 @@ public static partial class RunReport
         }
         var sb = new StringBuilder($"<p>The clusters of the run&#39;s last E-step ({HtmlTable.Escape(meta.LastClusters)}) over its {train.Count:N0} training images, one picture per level: " +
                                    "a row per cluster, largest first, with its id and size and images of it drawn at random.</p>\n");
+        // The clusters folder is named after the 1-based epoch whose E-step wrote it (RunDirectory.ClustersOfEpoch: epoch-NNNN).
+        var folder = Path.GetFileName(Path.TrimEndingDirectorySeparator(meta.LastClusters!));
+        int? estepEpoch = folder.StartsWith("epoch-", StringComparison.Ordinal) && int.TryParse(folder["epoch-".Length..], NumberStyles.None, CultureInfo.InvariantCulture, out var e) ? e : null;
         foreach (var level in clusters.Levels)
         {
             var file = $"prototypes-k{level.K}.png";
             progress?.Invoke($"drawing the largest clusters of level K = {level.K} ({file})");
-            PrototypeGrid.Write(train, level.Assignments.data<long>().ToArray(), files.Add(file), seed);
+            PrototypeGrid.Write(train, level.Assignments.data<long>().ToArray(), files.Add(file), seed, k: level.K, epoch: estepEpoch);
             sb.Append(HtmlReport.Figure($"K = {level.K}: the largest clusters of the last E-step", file));
         }
         sections.Add(("Prototypes", sb.ToString()));

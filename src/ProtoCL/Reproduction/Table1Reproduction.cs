@@ -167,7 +167,7 @@ public static class Table1Reproduction
         foreach (var m in o.Methods)
         {
             var metrics = Path.Combine(RunPath(o, m), "metrics.jsonl");
-            if (File.Exists(metrics)) CurvePlot.Write(MetricsLog.Read(metrics), Path.Combine(o.OutDir, $"curves-{MethodName(m)}.png"));
+            if (File.Exists(metrics)) CurvePlot.Write(MetricsLog.Read(metrics), Path.Combine(o.OutDir, $"curves-{MethodName(m)}.png"), o.Budget with { Method = m });
         }
         var features = Path.Combine(o.RunsDir, "pcl-test-features.npy");
         if (File.Exists(features) && test.Labels is not null)

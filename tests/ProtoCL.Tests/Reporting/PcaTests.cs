@@ -53,4 +53,58 @@ public class PcaTests
         Assert.Equal(5.0, Variance(0), 3);
         Assert.Equal(1.0, Variance(1), 3);
     }
+
+    [Fact]
+    public void Should_ExplainFourFifthsAndOneFifthOfTheVariance_When_PointsAreTheHandWorked2DExample()
+    {
+        // Points (2, 1), (-2, -1), (-0.5, 1), (0.5, -1): mean 0, scatter matrix Σ x xᵀ = [[8.5, 3], [3, 4]]
+        // (Σx² = 4 + 4 + 0.25 + 0.25, Σxy = 2 + 2 - 0.5 - 0.5, Σy² = 1 + 1 + 1 + 1). Its trace is 12.5 and determinant
+        // 34 - 9 = 25, so the eigenvalues are (12.5 ± √(12.5² - 4·25)) / 2 = (12.5 ± 7.5) / 2 = 10 and 2.5, with
+        // eigenvectors (2, 1)/√5 and (-1, 2)/√5. Dividing by n - 1 scales both alike: the shares are 10 / 12.5 = 0.8 and
+        // 2.5 / 12.5 = 0.2. Coordinates: (2, 1)·(2, 1)/√5 = √5 on PC 1 (largest entry positive), and
+        // (-0.5, 1)·(-1, 2)/√5 = 2.5/√5 = √5 / 2 on PC 2 (its largest entry, 2, is positive).
+        using var x = tensor(new float[] { 2, 1, -2, -1, -0.5f, 1, 0.5f, -1 }).reshape(4, 2);
+
+        var map = EmbeddingMap.Pca(x);
+
+        Assert.Equal(0.8, map.ExplainedVarianceRatio[0], 6);
+        Assert.Equal(0.2, map.ExplainedVarianceRatio[1], 6);
+        Assert.Equal(Math.Sqrt(5), map.Xy[0, 0], 4);
+        Assert.Equal(0.0, map.Xy[0, 1], 4);
+        Assert.Equal(0.0, map.Xy[2, 0], 4);
+        Assert.Equal(Math.Sqrt(5) / 2, map.Xy[2, 1], 4);
+        Assert.Equal("PC 1 (80.0 % of variance)", map.AxisLabel(0));
+        Assert.Equal("PC 2 (20.0 % of variance)", map.AxisLabel(1));
+    }
+
+    [Fact]
+    public void Should_DivideByTheVarianceOfAllComponents_When_AThirdDirectionVaries()
+    {
+        // The eight corners (±3, ±2, ±1): mean 0, no covariance, Σx² = 8·9 = 72, Σy² = 8·4 = 32, Σz² = 8·1 = 8, total 112.
+        // The two components shown explain 72/112 = 9/14 and 32/112 = 2/7; the 1/14 of the z axis is not shown, so the
+        // shares add up to 13/14, not 1.
+        var corners = new List<float>();
+        foreach (var a in new[] { -3f, 3 })
+            foreach (var b in new[] { -2f, 2 })
+                foreach (var c in new[] { -1f, 1 })
+                    corners.AddRange([a, b, c]);
+        using var x = tensor(corners.ToArray()).reshape(8, 3);
+
+        var map = EmbeddingMap.Pca(x);
+
+        Assert.Equal(9.0 / 14, map.ExplainedVarianceRatio[0], 6);
+        Assert.Equal(2.0 / 7, map.ExplainedVarianceRatio[1], 6);
+        Assert.Equal("PC 1 (64.3 % of variance)", map.AxisLabel(0)); // 900/14 = 64.29
+        Assert.Equal("PC 2 (28.6 % of variance)", map.AxisLabel(1)); // 200/7 = 28.57
+    }
+
+    [Fact]
+    public void Should_ExplainNoVariance_When_AllPointsAreEqual()
+    {
+        using var x = full(5, 3, 2.5f);
+
+        var map = EmbeddingMap.Pca(x);
+
+        Assert.Equal([0.0, 0.0], map.ExplainedVarianceRatio);
+    }
 }

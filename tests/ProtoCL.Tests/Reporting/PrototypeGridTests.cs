@@ -40,10 +40,10 @@ public class PrototypeGridTests
             Assert.Equal(row.Samples.Length, row.Samples.Distinct().Count());
         }
         // 28 px → scale ceil(56 / 28) = 2 → 56 px cells.
-        // width = 130 (labels) + 4 · 56 + 5 · 4 (padding) = 374; height = 3 · 56 + 4 · 4 = 184.
+        // width = 150 (labels) + 4 · 56 + 5 · 4 (padding) = 394; the rows take 3 · 56 + 4 · 4 = 184 px below the title.
         using var png = PngAssert.Valid(dir.File("grid.png"));
-        Assert.Equal(374, png.Width);
-        Assert.Equal(184, png.Height);
+        Assert.Equal(394, png.Width);
+        Assert.True(png.Height >= 184 + 2 * ImageGrid.TitleLineHeight, $"no room for a two-line title ({png.Height} px high)");
 
         var again = PrototypeGrid.Write(data, assignments, dir.File("grid2.png"), seed: 1, clusters: 3, perCluster: 4);
         Assert.Equal(rows.SelectMany(r => r.Samples), again.SelectMany(r => r.Samples));
@@ -66,13 +66,53 @@ public class PrototypeGridTests
         var rows = PrototypeGrid.Write(data, assignments, dir.File("rgb.png"), seed: 2, clusters: 8, perCluster: 3);
 
         Assert.Equal(new long[] { 1, 0 }, rows.Select(r => r.Cluster));
-        // 32 px → scale ceil(56 / 32) = 2 → 64 px cells.
-        // width = 130 + 3 · 64 + 4 · 4 = 338; height = 2 · 64 + 3 · 4 = 140.
+        // 32 px → scale ceil(56 / 32) = 2 → 64 px cells; width = 150 + 3 · 64 + 4 · 4 = 358.
         using var png = PngAssert.Valid(dir.File("rgb.png"));
-        Assert.Equal(338, png.Width);
-        Assert.Equal(140, png.Height);
-        // Centre of the first cell of row 1: x = 130 + 4 + 32, y = 4 + 32; of row 2: y = 4 + 64 + 4 + 32.
-        Assert.Equal(new SkiaSharp.SKColor(255, 0, 0), png.GetPixel(166, 36));
-        Assert.Equal(new SkiaSharp.SKColor(0, 0, 255), png.GetPixel(166, 104));
+        Assert.Equal(358, png.Width);
+        // The first cell's column is x = 150 + 4 .. 150 + 4 + 63; its centre x = 186. Row 1 (red) starts below the title.
+        int top = Enumerable.Range(0, png.Height).First(y => png.GetPixel(186, y) == new SkiaSharp.SKColor(255, 0, 0));
+        Assert.True(top >= 2 * ImageGrid.TitleLineHeight + ImageGrid.Padding, $"row 1 starts at y = {top}, over the title");
+        Assert.Equal(new SkiaSharp.SKColor(255, 0, 0), png.GetPixel(154, top + 63));         // row 1: 64 px of red
+        Assert.Equal(SkiaSharp.SKColors.White, png.GetPixel(186, top + 64));                  // then 4 px of padding
+        Assert.Equal(new SkiaSharp.SKColor(0, 0, 255), png.GetPixel(186, top + 68));          // row 2 (blue) 64 + 4 px lower
+        Assert.Equal(new SkiaSharp.SKColor(0, 0, 255), png.GetPixel(186 + 31, top + 68 + 63));
+        Assert.Equal(top + 2 * 64 + 2 * 4, png.Height);                                       // two rows, padding below each
+    }
+
+    [Fact]
+    public void Should_GiveEachClusterItsMajorityLabelAndPurity_When_ImagesHaveLabels()
+    {
+        // Cluster 0: labels 3, 3, 1 and one unlabelled member → majority 3, purity 2 / 3 (of the labelled members).
+        // Cluster 1: labels 2, 2, 2 → majority 2, purity 1. Cluster 2: labels 5, 4 → a tie, the smaller label 4, purity 1 / 2.
+        // Cluster 7: its only member is unlabelled → no majority. Image 10 is unassigned.
+        long[] assignments = [0, 0, 0, 0, 1, 1, 1, 2, 2, 7, -1];
+        int[] labels = [3, 3, 1, ImageDataset.Unlabelled, 2, 2, 2, 5, 4, ImageDataset.Unlabelled, 0];
+        using var dir = new TempFolder();
+        using var data = new ImageDataset(zeros(11, 1, 28, 28, ScalarType.Byte), labels, "test");
+
+        var rows = PrototypeGrid.Write(data, assignments, dir.File("labelled.png"), seed: 5, clusters: 8, perCluster: 2, k: 8, epoch: 3);
+
+        Assert.Equal(new long[] { 0, 1, 2, 7 }, rows.Select(r => r.Cluster));
+        Assert.Equal(new int?[] { 3, 2, 4, null }, rows.Select(r => r.MajorityLabel));
+        Assert.Equal(2.0 / 3, rows[0].Purity!.Value, 12);
+        Assert.Equal(1.0, rows[1].Purity!.Value, 12);
+        Assert.Equal(0.5, rows[2].Purity!.Value, 12);
+        Assert.Null(rows[3].Purity);
+        using var png = PngAssert.Valid(dir.File("labelled.png"));
+        Assert.Null(PrototypeGrid.ChooseRows(assignments, 8, 2, new Random(5))[0].Purity); // no labels given: no purity
+    }
+
+    [Fact]
+    public void Should_NameTheLevelAndTheEStep_When_TheyAreKnown()
+    {
+        Assert.Equal(
+            ["Level K = 10, E-step at the start of epoch 3: the 8 largest of 10 non-empty clusters.",
+             "Each row: one cluster and up to 10 of its members, drawn at random. Left: cluster id, size and purity: " +
+             "the share of its members that have its most common label, and that label."],
+            PrototypeGrid.Title(shown: 8, nonEmpty: 10, perCluster: 10, k: 10, epoch: 3, labelled: true));
+        Assert.Equal(
+            ["Clusters: all 4 non-empty clusters.",
+             "Each row: one cluster and up to 6 of its members, drawn at random. Left: cluster id, size."],
+            PrototypeGrid.Title(shown: 4, nonEmpty: 4, perCluster: 6, k: null, epoch: null, labelled: false));
     }
 }
