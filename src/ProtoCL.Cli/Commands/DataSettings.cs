@@ -29,14 +29,14 @@ public class DataSettings : CommandSettings
     public bool ExifOrientation { get; set; }
 
     /// <summary>The help of every command's --exif-orientation but train's.</summary>
-    public const string ExifOrientationHelp = "Image folders: turn each photo upright by its EXIF orientation tag (default: as the checkpoint's run read its folder, if a checkpoint is given; else off).";
+    public const string ExifOrientationHelp = "Image folders: turn each photo upright by its EXIF orientation tag (default: as the checkpoint's run read its folder, for a command given a checkpoint; else off).";
 
     [CommandOption("--on-bad-image <POLICY>")]
     [Description(PolicyHelp)]
     public string? OnBadImage { get; set; }
 
     /// <summary>The help of every command's --on-bad-image but train's.</summary>
-    public const string PolicyHelp = "fail (stop and name the file) or skip (count and warn). Default: skip for the images a checkpoint's run was trained on when it skipped some of them, else fail.";
+    public const string PolicyHelp = "fail (stop and name the file) or skip (count and warn). Default: skip for the images a checkpoint's run was trained on when it skipped some of them (a command given a checkpoint), else fail.";
 
     public override Spectre.Console.ValidationResult Validate()
     {
@@ -95,17 +95,11 @@ public class DataSettings : CommandSettings
     public static BadImagePolicy PolicyFor(CheckpointMeta? run, string? path, string? given)
     {
         if (given is not null) return Policy(given);
-        if (run is not { SkippedImages: > 0 } || path is null || !SamePath(path, DatasetLoader.PathOf(run.Source))) return BadImagePolicy.Fail;
+        if (run is not { SkippedImages: > 0 } || path is null || !DataFiles.SamePath(path, DatasetLoader.PathOf(run.Source))) return BadImagePolicy.Fail;
         Console.Error.WriteLine($"note: the run left out {run.SkippedImages} unreadable image(s) of {path} (--on-bad-image skip); reading it the same way");
         return BadImagePolicy.Skip;
     }
 
-    /// <summary>Whether two paths name the same file or folder (as absolute paths, without a trailing separator).</summary>
-    public static bool SamePath(string a, string b)
-    {
-        static string Full(string p) => Path.TrimEndingDirectorySeparator(Path.GetFullPath(p));
-        return Full(a) == Full(b);
-    }
 
     /// <summary>Loads <paramref name="path"/> (or the embedded set when null or "embedded").</summary>
     public static ImageDataset Load(string? path, DataLoadOptions options)

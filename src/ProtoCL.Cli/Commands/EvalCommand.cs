@@ -161,7 +161,7 @@ internal static class EvalText
     /// data make that easy: train's embedded set is the Fashion-MNIST test split that eval scores on).</summary>
     internal static void WarnIfTrainedOn(string checkpoint, Data.ImageDataset test)
     {
-        if (FeatureSource.MetaOf(checkpoint) is { } meta && meta.TrainedOn(test))
+        if (EvaluationRunner.TrainedCheckpoint(checkpoint) is { } meta && meta.TrainedOn(test))   // not for raw, random or random:DIR
             Console.Error.WriteLine($"warning: {EvaluationRunner.TestNote(meta.ImageCount, test.Count)}");
     }
 

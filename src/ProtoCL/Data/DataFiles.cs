@@ -6,6 +6,16 @@ namespace ProtoCL.Data;
 /// </summary>
 public static class DataFiles
 {
+    /// <summary>Whether two paths name the same file or folder: compared as their real paths, every symbolic link in them
+    /// resolved (a link to a run's data folder is that folder); as absolute paths where a link is broken.</summary>
+    public static bool SamePath(string a, string b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        static string Real(string p) => Path.TrimEndingDirectorySeparator(ImageFolderScanner.RealPath(p, 0) ?? Path.GetFullPath(p));
+        return Real(a) == Real(b);
+    }
+
     /// <summary>The real implementation: a read-only, seekable <see cref="FileStream"/>.</summary>
     public static readonly Func<string, Stream> DefaultOpenRead =
         path => new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);

@@ -205,7 +205,7 @@ public static class EvaluationRunner
         " (without their labels), so the scores are not on held-out images; score it on other images (--test-data) for a held-out result";
 
     /// <summary>The meta of a run folder's (or a checkpoint file's) checkpoint; null for the raw and random baselines.</summary>
-    private static CheckpointMeta? TrainedCheckpoint(string checkpoint)
+    public static CheckpointMeta? TrainedCheckpoint(string checkpoint)
     {
         if (checkpoint is "raw" or "random" || checkpoint.StartsWith("random:", StringComparison.Ordinal)) return null;
         var file = Directory.Exists(checkpoint) ? new RunDirectory(checkpoint).Checkpoint : checkpoint;

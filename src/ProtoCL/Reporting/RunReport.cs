@@ -84,9 +84,9 @@ public static partial class RunReport
         try
         {
             if (gridsNeedTrain || prefixNeedsTrain)
-                (train, trainError) = ReadTrainingImages(meta, gridsNeedTrain
-                    ? "for the prototype grids"
-                    : "to tell whether the report's images are among them", progress);
+                (train, trainError) = gridsNeedTrain
+                    ? ReadTrainingImages(meta, meta.ImageCount, "for the prototype grids", progress)
+                    : ReadTrainingImages(meta, images!.Count, "to tell whether the report's images are among them", progress); // their first N only
             if (usable && images is not null)
             {
                 var trainedNote = TrainingImagesNote(meta, images, train);
@@ -252,12 +252,14 @@ public static partial class RunReport
     /// The training images, read as the run read them, or the reason they could not be read. <paramref name="why"/> says
     /// on the console what they are read for.
     /// </summary>
-    private static (ImageDataset? Train, string? Error) ReadTrainingImages(CheckpointMeta meta, string why, Action<string>? progress)
+    private static (ImageDataset? Train, string? Error) ReadTrainingImages(CheckpointMeta meta, int count, string why, Action<string>? progress)
     {
         try
         {
-            progress?.Invoke($"reading the run's {meta.ImageCount:N0} training images from {meta.Source} {why}");
-            var load = new DataLoadOptions { Limit = meta.ImageCount, ImageSize = meta.Options.LoadSize, ApplyExifOrientation = meta.Options.ExifOrientation, BadImagePolicy = BadImagePolicy.Skip };
+            progress?.Invoke(count == meta.ImageCount
+                ? $"reading the run's {meta.ImageCount:N0} training images from {meta.Source} {why}"
+                : $"reading the first {count:N0} of the run's {meta.ImageCount:N0} training images from {meta.Source} {why}");
+            var load = new DataLoadOptions { Limit = count, ImageSize = meta.Options.LoadSize, ApplyExifOrientation = meta.Options.ExifOrientation, BadImagePolicy = BadImagePolicy.Skip };
             return (DatasetLoader.Load(DatasetLoader.PathOf(meta.Source), load), null);
         }
         catch (Exception e) when (e is IOException or DataException or ArgumentException or InvalidDataException or UnauthorizedAccessException)
@@ -290,11 +292,11 @@ public static partial class RunReport
             return images.Count == meta.ImageCount
                 ? $"these {images.Count:N0} images are the images the run trained on"
                 : $"the first {meta.ImageCount:N0} of these {images.Count:N0} images are the images the run trained on";
-        if (train is not null && images.Count < train.Count && images.Channels == train.Channels && images.Height == train.Height && images.Width == train.Width)
+        if (train is not null && images.Count < meta.ImageCount && train.Count >= images.Count && images.Channels == train.Channels && images.Height == train.Height && images.Width == train.Width)
         {
             using var first = train.Take(images.Count);
             if (first.ContentDigest == images.ContentDigest)
-                return $"these {images.Count:N0} images are the first {images.Count:N0} of the {train.Count:N0} images the run trained on";
+                return $"these {images.Count:N0} images are the first {images.Count:N0} of the {meta.ImageCount:N0} images the run trained on";
         }
         return null;
     }
@@ -491,7 +493,7 @@ public static partial class RunReport
 
         /// <summary>The pictures a report draws: curves, pca, tsne, neighbours, lowshot and a prototype grid per level (a
         /// report that draws a picture of another name must add it here for the next report to remove it).</summary>
-        [GeneratedRegex(@"^(curves|pca|tsne|neighbours|lowshot|prototypes-k\d+)\.png\z")]
+        [GeneratedRegex(@"^(curves|pca|tsne|neighbours|lowshot|prototypes-k[0-9]+)\.png\z")]
         private static partial Regex DrawnName();
     }
 }

@@ -159,6 +159,11 @@ public static class Table1Reproduction
 
     private static void WritePictures(Table1Options o, JsonObject methods, ImageDataset test, ITrainingObserver observer)
     {
+        // Pictures of an earlier table in this folder (one replaced with --force) would show as this one's: remove every
+        // picture this method draws before drawing them again (a PCL grid of another level, curves of a method left out).
+        foreach (var pattern in new[] { "lowshot.png", "pca-pcl.png", "prototypes-pcl-k*.png", "curves-*.png" })
+            foreach (var stale in Directory.Exists(o.OutDir) ? Directory.GetFiles(o.OutDir, pattern) : [])
+                File.Delete(stale);
         var lowShot = new Dictionary<string, IReadOnlyDictionary<int, (double, double)>>();
         foreach (var (name, node) in methods)
             lowShot[name] = Ks.ToDictionary(k => int.Parse(k, CultureInfo.InvariantCulture),
@@ -173,7 +178,9 @@ public static class Table1Reproduction
         if (File.Exists(features) && test.Labels is not null)
         {
             using var f = Npy.Read(features);  // [N, D]
-            EmbeddingMap.WritePng(EmbeddingMap.Pca2D(f), test.Labels, test.ClassNames, "PCL test features, PCA", Path.Combine(o.OutDir, "pca-pcl.png"));
+            var pca = EmbeddingMap.Pca(f);
+            EmbeddingMap.WritePng(pca.Xy, test.Labels, test.ClassNames, $"PCA of PCL's backbone features of the {test.Count:N0} test images", Path.Combine(o.OutDir, "pca-pcl.png"),
+                pca.AxisLabel(0), pca.AxisLabel(1), o.Seed);
         }
         var pclRun = new RunDirectory(Path.Combine(o.RunsDir, "pcl"));
         if (pclRun.HasCheckpoint)
@@ -184,7 +191,7 @@ public static class Table1Reproduction
                 using var clusters = ClusterResult.Load(Path.Combine(pclRun.Path, meta.LastClusters));
                 using var train = DatasetLoader.Load(o.TrainData, new DataLoadOptions { Limit = o.Budget.Limit });
                 var level = clusters.Levels[0];
-                PrototypeGrid.Write(train, level.Assignments.data<long>().ToArray(), Path.Combine(o.OutDir, $"prototypes-pcl-k{level.K}.png"), o.Seed);
+                PrototypeGrid.Write(train, level.Assignments.data<long>().ToArray(), Path.Combine(o.OutDir, $"prototypes-pcl-k{level.K}.png"), o.Seed, k: level.K);
             }
         }
         observer.Message($"pictures written to {o.OutDir}");

@@ -222,13 +222,20 @@ public sealed class Trainer : IDisposable
         var kmeans = new KMeansOptions { Iterations = _o.KMeansIterations, Restarts = _o.KMeansRestarts };
         var result = EStep.Cluster(features, _o.Clusters, _o.Temperature, kmeans,
             (stage, done, total) => Progress(stage, done, total));         // per level: Assignments [N], Centroids [K, Dim], Phi [K]
+        // Every epoch's warnings go to metrics.jsonl; the console hears each kind once per level (a collapse's numbers
+        // change from epoch to epoch, so it is keyed by its kind, not its text).
         foreach (var level in result.Levels)
         {
-            warnings.AddRange(level.Warnings.Select(w => $"K={level.K}: {w}"));
-            if (level.LooksCollapsed) warnings.Add($"K={level.K}: the representation looks collapsed ({level.CollapseReason})");
+            foreach (var w in level.Warnings.Select(w => $"K={level.K}: {w}"))
+            {
+                warnings.Add(w);
+                if (_warned.Add(w)) _observer.Message($"warning: epoch {epoch + 1}: {w}");
+            }
+            if (!level.LooksCollapsed) continue;
+            warnings.Add($"K={level.K}: the representation looks collapsed ({level.CollapseReason})");
+            if (_warned.Add($"K={level.K}: collapsed"))
+                _observer.Message($"warning: epoch {epoch + 1}: K={level.K}: the representation looks collapsed ({level.CollapseReason}); said once, every epoch's state is in metrics.jsonl");
         }
-        foreach (var w in warnings)                                            // each kind once on the console; every epoch's in metrics.jsonl
-            if (_warned.Add(w)) _observer.Message($"warning: epoch {epoch + 1}: {w}");
         if (_run is not null)
         {
             var dir = _run.ClustersOfEpoch(epoch + 1);

@@ -91,12 +91,15 @@ public class EvalCliTests
         Assert.True(seen.Code == 0, seen.Output);
         Assert.Contains("warning: the run was trained on the first 64 of these 10,000 test images", seen.Output);
         Assert.Contains("the first 64 of these 10,000 test images", JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "seen.json")))!["test_note"]!.GetValue<string>());
-        // raw pixels have no training images
-        var raw = CliProcess.Run(300, "eval", "knn", "--checkpoint", "raw", "--train-data", "embedded", "--test-data", "embedded", "--limit", "100", "-k", "5",
-            "--json", Path.Combine(dir, "raw.json"));
-        Assert.True(raw.Code == 0, raw.Output);
-        Assert.DoesNotContain("warning:", raw.Output);
-        Assert.Null(JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "raw.json")))!["test_note"]);
+        // raw pixels and the run's architecture at random initialisation have no training images
+        foreach (var (checkpoint, name) in new[] { ("raw", "raw.json"), ("random:" + run, "random.json") })
+        {
+            var baseline = CliProcess.Run(300, "eval", "knn", "--checkpoint", checkpoint, "--train-data", "embedded", "--test-data", "embedded", "--limit", "100", "-k", "5",
+                "--json", Path.Combine(dir, name));
+            Assert.True(baseline.Code == 0, baseline.Output);
+            Assert.DoesNotContain("warning:", baseline.Output);
+            Assert.Null(JsonNode.Parse(File.ReadAllText(Path.Combine(dir, name)))!["test_note"]);
+        }
         Directory.Delete(dir, true);
     }
 }

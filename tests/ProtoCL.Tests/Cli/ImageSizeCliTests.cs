@@ -82,6 +82,17 @@ public class ImageSizeCliTests
         var raw = CliProcess.Run(120, "embed", "--checkpoint", "raw", "--data", folder.Path, "--out", npy, "--force");
         Assert.True(raw.Code == 0, raw.Output);
         Assert.Contains("16 x 512 float32", raw.Output);
+        var rawUpright = CliProcess.Run(120, "embed", "--checkpoint", "raw", "--data", folder.Path, "--exif-orientation", "--out", npy + "3");
+        Assert.True(rawUpright.Code == 0, rawUpright.Output);
+        // Row 0 of the stored image is A then B (block grays 30, 90); upright (turned 90 degrees clockwise) it is C then A.
+        using (var stored = ProtoCL.IO.Npy.Read(npy))
+        using (var upright = ProtoCL.IO.Npy.Read(npy + "3"))
+        {
+            Assert.InRange(stored[0, 0].item<float>() * 255, 26, 34);           // stored (0, 0): A = 30
+            Assert.InRange(stored[0, 31].item<float>() * 255, 86, 94);          // stored (31, 0): B = 90
+            Assert.InRange(upright[0, 0].item<float>() * 255, 156, 164);        // upright (0, 0): C = 160
+            Assert.InRange(upright[0, 15].item<float>() * 255, 26, 34);         // upright (15, 0): A = 30
+        }
         var refused = CliProcess.Run(120, "embed", "--checkpoint", "raw", "--data", "embedded", "--limit", "10", "--exif-orientation", "--out", npy, "--force");
         Assert.Equal(2, refused.Code);
         Assert.Contains("embedded is not an image folder", refused.Output);

@@ -130,3 +130,22 @@ public class DatasetLoaderTests(ITestOutputHelper output)
     public void Should_GiveThePathThatLoadsTheDataAgain_When_GivenADatasetsSource(string source, string expected) =>
         Assert.Equal(expected, DatasetLoader.PathOf(source));
 }
+
+/// <summary><see cref="DataFiles.SamePath"/>: one folder under several names.</summary>
+public class SamePathTests
+{
+    [Fact]
+    public void Should_TreatALinkAndATrailingSlashAsTheSameFolder_When_TheyLeadToIt()
+    {
+        using var dir = new TempFolder();
+        var photos = Directory.CreateDirectory(Path.Combine(dir.Path, "photos")).FullName;
+        var other = Directory.CreateDirectory(Path.Combine(dir.Path, "other")).FullName;
+        var link = Path.Combine(dir.Path, "link");
+        Directory.CreateSymbolicLink(link, photos);
+        Assert.True(DataFiles.SamePath(photos, photos + "/"));
+        Assert.True(DataFiles.SamePath(link, photos));
+        Assert.True(DataFiles.SamePath(Path.Combine(dir.Path, "other", "..", "photos"), photos));
+        Assert.False(DataFiles.SamePath(other, photos));
+        Assert.False(DataFiles.SamePath(Path.Combine(dir.Path, "missing"), photos));
+    }
+}

@@ -143,7 +143,7 @@ public class RunReportTests
         var lines = new List<string>();
         var fewer = Report(DatasetLoader.LoadEmbedded(200), lines);
         Assert.Contains("<b>A training-set number</b>: these 200 images are the first 200 of the 320 images the run trained on (without their labels)", fewer);
-        Assert.Contains("reading the run's 320 training images from embedded:fashion-mnist-test to tell whether the report's images are among them", lines);
+        Assert.Contains("reading the first 200 of the run's 320 training images from embedded:fashion-mnist-test to tell whether the report's images are among them", lines);
 
         // Other images of the same set: nothing to say.
         using (var all = DatasetLoader.LoadEmbedded(640))
