@@ -20,6 +20,8 @@ public sealed class ReportSettings : CommandSettings
     public override Spectre.Console.ValidationResult Validate()
     {
         if (Run.Length == 0) return Spectre.Console.ValidationResult.Error("--run DIR is required");
+        if (File.Exists(Run))                                             // before any image is read
+            return Spectre.Console.ValidationResult.Error(RunReport.FileGivenAsRun(Run));
         if ((DataSettings.ImageSizeError(ImageSize) ?? DataSettings.PolicyError(OnBadImage)) is string error) return Spectre.Console.ValidationResult.Error(error);
         if (Neighbours < 1) return Spectre.Console.ValidationResult.Error($"--neighbours must be at least 1 (got {Neighbours})");
         return base.Validate();

@@ -4,7 +4,7 @@ namespace ProtoCL.Reporting;
 public static class LowShotPlot
 {
     /// <summary>
-    /// Writes accuracy (mean, error bar ± std) against k on a log2 x axis (ticks at each k present, e.g. 1, 2, 4, 8, 16),
+    /// Writes accuracy in % (mean, error bar ± std; given as fractions) against k on a log2 x axis (ticks at each k present, e.g. 1, 2, 4, 8, 16),
     /// one line per method. Methods are drawn in dictionary order; k values within a method in ascending order.
     /// </summary>
     /// <param name="accuracy">method → (k → (mean, std)); k must be positive.</param>
@@ -16,7 +16,7 @@ public static class LowShotPlot
         var allK = accuracy.Values.SelectMany(d => d.Keys).Distinct().Order().ToArray();
         if (allK.Length == 0 || allK[0] <= 0) throw new ArgumentException("k values must be positive and present", nameof(accuracy));
 
-        var plot = PlotPng.Create("Low-shot classification", "Labelled examples per class (k, log2 scale)", "Accuracy");
+        var plot = PlotPng.Create("Low-shot classification", "Labelled examples per class (k, log2 scale)", "Test accuracy (%, mean ± std over the draws)");
         var palette = new ScottPlot.Palettes.Category10();
         int index = 0;
         foreach (var (method, byK) in accuracy)
@@ -25,8 +25,8 @@ public static class LowShotPlot
             var ks = byK.Keys.Order().ToArray();
             if (ks.Length == 0) continue;
             double[] xs = ks.Select(k => Math.Log2(k)).ToArray();
-            double[] ys = ks.Select(k => byK[k].mean).ToArray();
-            double[] err = ks.Select(k => double.IsFinite(byK[k].std) ? Math.Abs(byK[k].std) : 0).ToArray();
+            double[] ys = ks.Select(k => 100 * byK[k].mean).ToArray();                       // fractions in, % drawn as the tables print them
+            double[] err = ks.Select(k => double.IsFinite(byK[k].std) ? 100 * Math.Abs(byK[k].std) : 0).ToArray();
 
             var bars = plot.Add.ErrorBar(xs, ys, err);
             bars.Color = colour;

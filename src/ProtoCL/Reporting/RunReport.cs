@@ -51,6 +51,10 @@ public static partial class RunReport
     /// </summary>
     public const string ManifestFile = "report-files.json";
 
+    /// <summary>What is said when a file (such as a run's checkpoint.pcl) is given where a run folder is expected.</summary>
+    public static string FileGivenAsRun(string path) =>
+        $"--run takes a run folder; {path} is a file (give the folder that holds it{(Path.GetFileName(path) == "checkpoint.pcl" ? $": {Path.GetDirectoryName(Path.GetFullPath(path))}" : "")})";
+
     /// <summary>Writes the PNGs and <c>index.html</c> into the run folder and returns the path of <c>index.html</c>.</summary>
     /// <param name="runFolder">A folder written by <c>protocl train</c>.</param>
     /// <param name="images">Images for the map and the neighbour picture (labels colour them; null: neither is drawn).</param>
@@ -62,6 +66,7 @@ public static partial class RunReport
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Neighbours, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.NeighbourQueries, 1);
         var run = new RunDirectory(runFolder);
+        if (File.Exists(runFolder)) throw new ArgumentException(FileGivenAsRun(runFolder));
         if (!run.HasCheckpoint) throw new FileNotFoundException($"{run.Path} holds no checkpoint.pcl; train first");
         var evaluations = options.Evaluations.Select(EvaluationFile.Read).ToList(); // refused before anything is written
         var meta = Checkpoint.ReadMeta(run.Checkpoint);

@@ -65,6 +65,7 @@ public class BadInputCliTests
         { "holds no run to resume, so --resume starts a new one", ["train", "--limit", "100", "--out", "OUT", "--resume"] },
         { "must not exceed the number of images (100); use --batch-size 96 or fewer; K = 100, 200, 400", ["train", "--preset", "demo", "--limit", "100", "--out", "OUT"] },
         { "--neighbours must be at least 1", ["report", "--run", "OUT", "--neighbours", "0"] },
+        { "--run takes a run folder; /etc/hostname is a file (give the folder that holds it)", ["report", "--run", "/etc/hostname"] },
     };
 
     [Theory]
