@@ -14,7 +14,7 @@ namespace ProtoCL.Cli.Commands;
 public sealed class DemoSettings : CommandSettings
 {
     [CommandOption("--out <DIR>")] [Description("Run folder (default: runs/demo-<time>).")] public string? Out { get; set; }
-    [CommandOption("--epochs <N>")] [Description("Override the demo preset's epochs (more than its warm-up epochs).")] public int? Epochs { get; set; }
+    [CommandOption("--epochs <N>")] [Description("Epochs (default 10, the demo preset's; more than its 2 warm-up epochs).")] public int? Epochs { get; set; }
     [CommandOption("--threads <N>")] [Description("Intra-op threads (default: all cores).")] public int? Threads { get; set; }
     [CommandOption("--precision <P>")] [Description("fp32 (default) or bf16.")] public string? Precision { get; set; }
     [CommandOption("--seed <N>")] [Description("Seed (default 0).")] public int Seed { get; set; }

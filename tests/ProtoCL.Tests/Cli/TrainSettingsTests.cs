@@ -99,4 +99,13 @@ public class TrainSettingsTests
         Assert.Contains(paper == small ? $"(paper and small: {paper}" : $"(paper: {paper}", help.Replace("paper: 64, torchvision's", "paper: 64"));
         if (paper != small) Assert.Contains($"small: {small})", help);
     }
+
+    [Fact]
+    public void Should_StateTheDemoPresetsEpochs_When_DemoHelpNamesThem()
+    {
+        var help = typeof(DemoSettings).GetProperty(nameof(DemoSettings.Epochs))!.GetCustomAttributes(typeof(System.ComponentModel.DescriptionAttribute), false)
+            .Cast<System.ComponentModel.DescriptionAttribute>().Single().Description;
+        Assert.Contains($"default {Presets.Demo.Epochs},", help);
+        Assert.Contains($"its {Presets.Demo.WarmupEpochs} warm-up epochs", help);
+    }
 }
