@@ -38,12 +38,12 @@ app.Configure(config =>
     });
     config.AddCommand<ReportCommand>("report").WithDescription("Write pictures and an index.html for a run.")
         .WithExample("report", "--run", "runs/fmnist", "--eval", "runs/fmnist/evals/lowshot.json", "--tsne");
-    config.AddCommand<ReproduceCommand>("reproduce").WithDescription("Reproduce the paper's Table 1 on Fashion-MNIST (reproduce table1). The first example is the command of results/table1 (about 75 minutes of training on 2 cores).")
+    config.AddCommand<ReproduceCommand>("reproduce").WithDescription("Reproduce the paper's Table 1 on Fashion-MNIST (reproduce table1). The first example is the command of results/table1 (63 minutes of training on the reported run's 2 cores, 76 on a slower 2-core machine).")
         .WithExample("reproduce", "table1", "--preset", "small", "--epochs", "8", "--warmup-epochs", "1", "--clusters", "5,10,20", "--crop-min", "0.5", "--precision", "bf16", "--threads", "2", "--mlp", "--out", "my-table1")
         .WithExample("reproduce", "table1", "--epochs", "1", "--warmup-epochs", "0", "--limit", "2000", "--clusters", "5,10", "--out", "quick-table1");
     config.AddCommand<DemoCommand>("demo").WithDescription("Train on the embedded Fashion-MNIST data and compare kNN accuracy with raw pixels and a random encoder.");
     config.AddCommand<AssignCommand>("assign").WithDescription("Write which learned prototype each image falls under, at every level, as CSV.")
-        .WithExample("assign", "--checkpoint", "runs/photos", "--csv", "prototypes.csv");
+        .WithExample("assign", "--checkpoint", "runs/photos", "--data", "photos/", "--csv", "prototypes.csv");
     config.AddCommand<NeighboursCommand>("neighbours").WithDescription("List (and draw) the images of a dataset most alike to given ones under a checkpoint's features.")
         .WithExample("neighbours", "--checkpoint", "runs/photos", "--data", "photos/", "--query", "photos/cats/001.jpg", "--query", "17", "--png", "neighbours.png");
     config.AddCommand<EmbedCommand>("embed").WithDescription("Write the embeddings of a dataset as a numpy .npy file (float32, N x d).")

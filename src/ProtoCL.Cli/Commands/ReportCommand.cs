@@ -8,7 +8,7 @@ namespace ProtoCL.Cli.Commands;
 public sealed class ReportSettings : CommandSettings
 {
     [CommandOption("--run <DIR>")] [Description("Run folder to report on; the pictures and index.html are written into it. Required.")] public string Run { get; set; } = "";
-    [CommandOption("--data <PATH>")] [Description("Labelled images for the embedding map and the nearest-neighbour picture (default: the embedded test split, also train's default data, so that the report marks its neighbour numbers as training-set ones; the first 5,000 images are used).")] public string? Data { get; set; }
+    [CommandOption("--data <PATH>")] [Description("Labelled images for the embedding map and the nearest-neighbour picture (default: the embedded test split, also train's default data: for a run trained on it, the report marks its numbers as training-set ones; the first 5,000 images are used).")] public string? Data { get; set; }
     [CommandOption("--image-size <S>")] [Description(DataSettings.ImageSizeHelp)] public int? ImageSize { get; set; }
     [CommandOption("--eval <FILE>")] [Description("A JSON written by 'protocl eval' to show (repeat for several; low-shot ones are also plotted).")] public string[] Eval { get; set; } = [];
     [CommandOption("--neighbours <N>")] [Description("Nearest images shown per query image (default 8).")] public int Neighbours { get; set; } = 8;

@@ -36,7 +36,7 @@ public sealed record DataLoadOptions
     /// Turn each folder image upright by its EXIF orientation tag (JPEG; phone photos are often stored sideways with the
     /// tag saying so), before it is cropped and resized. Off by default: the reference implementation's loader (PIL's
     /// <c>Image.open(...).convert("RGB")</c>, torchvision's ImageFolder) ignores the tag, and so do ProtoCL's pixel digests of
-    /// existing runs. IDX and CIFAR-10 files have no such tag.
+    /// existing runs. IDX, CIFAR-10 and embedded data have no such tag: setting it for them throws <see cref="DataException"/>.
     /// </summary>
     public bool ApplyExifOrientation { get; init; }
 

@@ -18,7 +18,7 @@ public sealed record RunReportOptions
     /// <summary>Also draw a t-SNE map (2,000 points; minutes on a CPU).</summary>
     public bool Tsne { get; init; }
 
-    /// <summary>Seed of every random choice (random-init baseline, images shown, t-SNE).</summary>
+    /// <summary>Seed of the random choices: the images shown and t-SNE.</summary>
     public int Seed { get; init; }
 
     /// <summary>JSON files written by <c>protocl eval</c> to show as tables (and low-shot ones as a plot).</summary>
