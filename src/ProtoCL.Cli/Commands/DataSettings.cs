@@ -10,7 +10,7 @@ namespace ProtoCL.Cli.Commands;
 public class DataSettings : CommandSettings
 {
     [CommandOption("--data <PATH>")]
-    [Description("IDX file (.gz or raw), image folder, CIFAR-10 batch file/folder, or 'embedded' (default: the embedded Fashion-MNIST test split).")]
+    [Description("IDX file (.gz or raw), image folder, CIFAR-10 batch file/folder, or 'embedded'. Default: given a run's checkpoint, the images it trained on (read as it read them); otherwise the embedded Fashion-MNIST test split.")]
     public string? Data { get; set; }
 
     [CommandOption("--limit <N>")]
@@ -52,8 +52,21 @@ public class DataSettings : CommandSettings
         BadImagePolicy = Policy(OnBadImage),
     };
 
-    /// <summary>Loads --data for use with <paramref name="checkpoint"/> (<see cref="LoadFor"/>).</summary>
-    public ImageDataset LoadFor(string checkpoint) => LoadFor(checkpoint, Data, LoadOptions, OnBadImage);
+    /// <summary>
+    /// Loads --data for use with <paramref name="checkpoint"/> (<see cref="LoadFor(string, string?, DataLoadOptions, string?)"/>);
+    /// without --data, a trained run's own images (the first ones it trained on, from the path it recorded), and for raw
+    /// and random the embedded set.
+    /// </summary>
+    public ImageDataset LoadFor(string checkpoint)
+    {
+        if (Data is not null || EvaluationRunner.TrainedCheckpoint(checkpoint) is not { } run)
+            return LoadFor(checkpoint, Data, LoadOptions, OnBadImage);
+        var path = DatasetLoader.PathOf(run.Source);
+        if (path != DatasetLoader.EmbeddedPath && !File.Exists(path) && !Directory.Exists(path))
+            throw new UserError($"no --data, and the images the run trained on ({run.Source}) are not found; pass --data with their path or with other images");
+        Console.Error.WriteLine($"note: no --data: reading the {run.ImageCount:N0} images the run trained on from {run.Source}");
+        return LoadFor(checkpoint, path, LoadOptions with { Limit = Limit ?? run.ImageCount }, OnBadImage);
+    }
 
     /// <summary>The message for a --limit below 1; null when it is unset or at least 1.</summary>
     public static string? LimitError(int? limit) => limit is < 1 ? $"--limit must be at least 1 (got {limit})" : null;

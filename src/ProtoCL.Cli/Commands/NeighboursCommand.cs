@@ -55,7 +55,7 @@ public sealed class NeighboursCommand : Command<NeighboursSettings>
         var skipped = data.Skipped.Select(k => Path.GetFullPath(k.Path)).ToHashSet();
         string? Folder(string q) =>
             Directory.Exists(q) ? q
-            : s.Data is not null && Directory.Exists(s.Data) && !Path.IsPathRooted(q) && Directory.Exists(Path.Combine(s.Data, q)) ? Path.Combine(s.Data, q)
+            : data.Files is not null && Directory.Exists(data.Source) && !Path.IsPathRooted(q) && Directory.Exists(Path.Combine(data.Source, q)) ? Path.Combine(data.Source, q)
             : null;
         foreach (var q in s.Queries)
         {

@@ -91,6 +91,15 @@ public class EvalCliTests
         Assert.True(seen.Code == 0, seen.Output);
         Assert.Contains("warning: the run was trained on the first 64 of these 10,000 test images", seen.Output);
         Assert.Contains("the first 64 of these 10,000 test images", JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "seen.json")))!["test_note"]!.GetValue<string>());
+        // Without --data, embed reads the run's own 64 training images; raw reads the embedded set (10,000 images, --limit 100 here).
+        var own = CliProcess.Run(300, "embed", "--checkpoint", run, "--out", Path.Combine(dir, "own.npy"));
+        Assert.True(own.Code == 0, own.Output);
+        Assert.Contains("note: no --data: reading the 64 images the run trained on from embedded:fashion-mnist-test", own.Output);
+        Assert.Contains("64 x 16 float32", own.Output);                           // width 2: 16 backbone features
+        var rawDefault = CliProcess.Run(300, "embed", "--checkpoint", "raw", "--limit", "100", "--out", Path.Combine(dir, "raw.npy"));
+        Assert.True(rawDefault.Code == 0, rawDefault.Output);
+        Assert.Contains("100 x 784 float32", rawDefault.Output);
+
         // raw pixels and the run's architecture at random initialisation have no training images
         foreach (var (checkpoint, name) in new[] { ("raw", "raw.json"), ("random:" + run, "random.json") })
         {
