@@ -108,7 +108,7 @@ public class DataSettings : CommandSettings
     public static BadImagePolicy PolicyFor(CheckpointMeta? run, string? path, string? given)
     {
         if (given is not null) return Policy(given);
-        if (run is not { SkippedImages: > 0 } || path is null || !DataFiles.SamePath(path, DatasetLoader.PathOf(run.Source))) return BadImagePolicy.Fail;
+        if (run is not { SkippedImages: > 0 } || path is null || !DatasetLoader.SameSource(path, run.Source)) return BadImagePolicy.Fail;
         Console.Error.WriteLine($"note: the run left out {run.SkippedImages} unreadable image(s) of {path} (--on-bad-image skip); reading it the same way");
         return BadImagePolicy.Skip;
     }

@@ -29,7 +29,7 @@ public sealed class TrainCommand : Command<TrainSettings>
         {
             var requested = options with { Encoder = options.Encoder with { InChannels = saved.Options.Encoder.InChannels, ImageSize = saved.Options.Encoder.ImageSize } };
             var differences = Differences(saved.Options with { Epochs = 0 }, requested with { Epochs = 0 });
-            if (settings.Data is not null && !SameData(settings.Data, saved.Data))
+            if (settings.Data is not null && !DatasetLoader.SameSource(settings.Data, saved.Data))
             {
                 // The images may have moved (or the run be resumed from another folder): a checkpoint that holds the digest
                 // of its images' pixels refuses other images by itself, so a new path to the same images is accepted.
@@ -92,10 +92,6 @@ public sealed class TrainCommand : Command<TrainSettings>
     /// (embedded, a missing path whose error comes later) unchanged.</summary>
     private static string? FullPath(string? path) =>
         path is not null && (File.Exists(path) || Directory.Exists(path)) ? Path.GetFullPath(path) : path;
-
-    /// <summary>Whether a --data value names the data a run recorded (as given, as the path that loads it, or as the same absolute path).</summary>
-    private static bool SameData(string given, string recorded) =>
-        given == recorded || given == DatasetLoader.PathOf(recorded) || FullPath(given) == FullPath(DatasetLoader.PathOf(recorded));
 
     private static RunConfig ReadConfig(string path)
     {

@@ -12,7 +12,11 @@ public static class DataFiles
     {
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
-        static string Real(string p) => Path.TrimEndingDirectorySeparator(ImageFolderScanner.RealPath(p, 0) ?? Path.GetFullPath(p));
+        static string Real(string p)
+        {
+            try { return Path.TrimEndingDirectorySeparator(ImageFolderScanner.RealPath(p, 0) ?? Path.GetFullPath(p)); }
+            catch (Exception e) when (e is ArgumentException or NotSupportedException or IOException or UnauthorizedAccessException) { return p; } // not a usable path: as given
+        }
         return Real(a) == Real(b);
     }
 

@@ -80,6 +80,16 @@ public static class DatasetLoader
     public static string PathOf(string source) =>
         source.StartsWith(EmbeddedPath, StringComparison.Ordinal) ? EmbeddedPath : source;
 
+    /// <summary>Whether two dataset sources or paths (a run's recorded source, a --data value) load the same data: both
+    /// the embedded set, or the same file or folder (<see cref="DataFiles.SamePath"/>, links resolved).</summary>
+    public static bool SameSource(string a, string b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        string pa = PathOf(a), pb = PathOf(b);
+        return pa == EmbeddedPath || pb == EmbeddedPath ? pa == pb : DataFiles.SamePath(pa, pb);
+    }
+
     /// <summary>The Fashion-MNIST test split (10,000 images, 1x28x28, 10 classes) embedded in this assembly.</summary>
     public static ImageDataset LoadEmbedded(int? limit = null)
     {

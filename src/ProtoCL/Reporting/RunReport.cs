@@ -83,7 +83,7 @@ public static partial class RunReport
         bool usable = images is not null && images.Channels == meta.Channels && images.Count >= 2;
         bool gridsNeedTrain = meta.LastClusters is not null;
         // Report images fewer than the run's training images may be their first ones: only the training images tell.
-        bool prefixNeedsTrain = usable && images!.Count < meta.ImageCount && !meta.TrainedOn(images) && SameSource(images.Source, meta.Source);
+        bool prefixNeedsTrain = usable && images!.Count < meta.ImageCount && !meta.TrainedOn(images) && DatasetLoader.SameSource(images.Source, meta.Source);
         ImageDataset? train = null;
         string? trainError = null;
         try
@@ -271,19 +271,6 @@ public static partial class RunReport
         {
             return (null, e.Message);
         }
-    }
-
-    /// <summary>Whether two dataset sources name the same file, folder or embedded set.</summary>
-    private static bool SameSource(string a, string b)
-    {
-        static string Normal(string s)
-        {
-            var path = DatasetLoader.PathOf(s);
-            if (path == DatasetLoader.EmbeddedPath) return path;
-            try { return Path.TrimEndingDirectorySeparator(Path.GetFullPath(path)); }
-            catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException) { return path; }
-        }
-        return string.Equals(Normal(a), Normal(b), OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
     }
 
     /// <summary>

@@ -148,4 +148,17 @@ public class SamePathTests
         Assert.False(DataFiles.SamePath(other, photos));
         Assert.False(DataFiles.SamePath(Path.Combine(dir.Path, "missing"), photos));
     }
+
+    [Fact]
+    public void Should_MatchARunsRecordedSource_When_ItNamesTheSameData()
+    {
+        using var dir = new TempFolder();
+        var photos = Directory.CreateDirectory(Path.Combine(dir.Path, "photos")).FullName;
+        Assert.True(DatasetLoader.SameSource("embedded", "embedded:fashion-mnist-test"));      // --data embedded, as a run records it
+        Assert.True(DatasetLoader.SameSource("embedded:fashion-mnist-test", "embedded:fashion-mnist-test"));
+        Assert.True(DatasetLoader.SameSource(photos + "/", photos));
+        Assert.False(DatasetLoader.SameSource(photos, "embedded:fashion-mnist-test"));
+        var named = Directory.CreateDirectory(Path.Combine(dir.Path, "embedded")).FullName;  // a folder that happens to be called so
+        Assert.False(DatasetLoader.SameSource(named, "embedded:fashion-mnist-test"));
+    }
 }
