@@ -70,15 +70,6 @@ public static class CurvePlot
     internal static bool TotalIsInstance(IReadOnlyList<MetricsLine> metrics) =>
         metrics.All(m => m.Loss == m.LossInstance || Math.Abs(m.Loss - m.LossInstance) <= 1e-6 * Math.Max(1, Math.Abs(m.Loss)));
 
-    /// <summary>The method as the literature writes it ("MoCo", "PCL", "SimCLR", "PCL-SimCLR").</summary>
-    internal static string MethodTitle(Method method) => method switch
-    {
-        Method.Moco => "MoCo",
-        Method.Pcl => "PCL",
-        Method.Simclr => "SimCLR",
-        _ => "PCL-SimCLR",
-    };
-
     /// <summary>Name of the instance loss of <paramref name="run"/>'s method: InfoNCE (MoCo, PCL) or NT-Xent (SimCLR methods).</summary>
     private static string InstanceLossName(TrainingOptions? run) =>
         run is null ? "instance term" : run.UsesMomentumEncoder ? "instance term (InfoNCE)" : "instance term (NT-Xent)";
@@ -102,7 +93,7 @@ public static class CurvePlot
         return $"prototype: own cluster's prototype ranked first (mean over K = {levels})";
     }
 
-    private static string Title(string what, TrainingOptions? run) => run is null ? what : $"{MethodTitle(run.Method)}: {what}";
+    private static string Title(string what, TrainingOptions? run) => run is null ? what : $"{run.Method.Title()}: {what}";
 
     private static ScottPlot.Plot LossPlot(IReadOnlyList<MetricsLine> m, TrainingOptions? run)
     {

@@ -286,14 +286,8 @@ public static class Table1Reproduction
         result["budget"] is JsonObject budget ? HtmlTable.Flatten(budget, ["method"]) : [];
 
     /// <summary>How the page names a row of the table in captions: MoCo, PCL, SimCLR, PCL-SimCLR (others as they are).</summary>
-    private static string DisplayName(string row) => row switch
-    {
-        "moco" => "MoCo",
-        "pcl" => "PCL",
-        "simclr" => "SimCLR",
-        "pcl-simclr" => "PCL-SimCLR",
-        _ => row,
-    };
+    private static string DisplayName(string row) =>
+        Enum.GetValues<Method>().Where(m => m.Name() == row).Select(m => m.Title()).FirstOrDefault() ?? row;
 
     /// <summary>
     /// Writes <c>index.html</c> beside table1.json and returns its path: the tables (the low-shot plot under the first),

@@ -30,6 +30,17 @@ public static class MethodNames
         Method.Simclr => "simclr",
         _ => "pcl-simclr",
     };
+
+    /// <summary>The method as the literature writes it, for titles and captions: "MoCo", "PCL", "SimCLR" or "PCL-SimCLR".</summary>
+    /// <param name="m">The method.</param>
+    /// <returns>Its title.</returns>
+    public static string Title(this Method m) => m switch
+    {
+        Method.Moco => "MoCo",
+        Method.Pcl => "PCL",
+        Method.Simclr => "SimCLR",
+        _ => "PCL-SimCLR",
+    };
 }
 
 /// <summary>Learning-rate schedule.</summary>

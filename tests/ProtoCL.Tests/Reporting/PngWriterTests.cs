@@ -103,7 +103,7 @@ public class PngWriterTests
         Assert.Equal("instance: query's own key ranked first of 1 + 4,096 queue keys", CurvePlot.InstanceAccuracyName(pcl));
         Assert.Equal("instance: the other view ranked first of the 255 other views in the batch", CurvePlot.InstanceAccuracyName(simclr));
         Assert.Equal("prototype: own cluster's prototype ranked first (mean over K = 5, 10)", CurvePlot.PrototypeAccuracyName(pcl));
-        Assert.Equal("PCL-SimCLR", CurvePlot.MethodTitle(Method.PclSimclr));
+        Assert.Equal("PCL-SimCLR", Method.PclSimclr.Title());
     }
 
     [Fact]
