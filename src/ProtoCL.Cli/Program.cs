@@ -24,7 +24,7 @@ app.Configure(config =>
     config.AddCommand<BenchCommand>("bench").WithDescription("Measure training, E-step and augmentation speed, FLOPs and memory.");
     config.AddBranch("eval", eval =>
     {
-        eval.SetDescription("Evaluate frozen features of a checkpoint: knn, linear, lowshot, cluster, or all.");
+        eval.SetDescription("Evaluate a checkpoint: knn, linear, lowshot, cluster or all on frozen features; finetune trains it on few labels.");
         eval.AddCommand<EvalKnnCommand>("knn").WithDescription("Weighted kNN classification (k = 200, T = 0.07).")
             .WithExample("eval", "knn", "--checkpoint", "runs/fmnist", "--json", "knn.json")
             .WithExample("eval", "knn", "--checkpoint", "raw", "--train-data", "photos/train", "--test-data", "photos/test");
@@ -33,6 +33,9 @@ app.Configure(config =>
             .WithExample("eval", "lowshot", "--checkpoint", "runs/fmnist", "--json", "lowshot.json")
             .WithExample("eval", "lowshot", "--checkpoint", "random:runs/fmnist", "--shots", "1,2,4");
         eval.AddCommand<EvalClusterCommand>("cluster").WithDescription("k-means with K = classes: AMI, NMI, accuracy; AMI of each PCL level.");
+        eval.AddCommand<EvalFineTuneCommand>("finetune").WithDescription("Semi-supervised: fine-tune the whole network on 1 % and 10 % of the labels, top-1 and top-5 accuracy.")
+            .WithExample("eval", "finetune", "--checkpoint", "runs/fmnist", "--json", "finetune.json")
+            .WithExample("eval", "finetune", "--checkpoint", "random", "--percent", "1,10", "--json", "finetune-scratch.json");
         eval.AddCommand<EvalAllCommand>("all").WithDescription("All four protocols on one extraction of the features (--json-dir DIR: one JSON each).")
             .WithExample("eval", "all", "--checkpoint", "runs/fmnist", "--json-dir", "runs/fmnist/evals");
     });

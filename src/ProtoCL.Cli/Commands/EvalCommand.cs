@@ -169,6 +169,8 @@ internal static class EvalText
     {
         "lowshot" => $"low-shot accuracy (k={string.Join(",", j["results"]!.AsObject().Select(r => r.Key))}): " +
                      string.Join(" / ", j["results"]!.AsObject().Select(r => $"{r.Value!["accuracy_mean"]!.GetValue<double>():P1}")),
+        "finetune" => "fine-tuned accuracy (top-1 / top-5): " + string.Join(", ", j["results"]!.AsObject().Select(r =>
+                      $"{r.Key} % labels {r.Value!["accuracy"]!.GetValue<double>():P1} / {r.Value["top5_accuracy"]!.GetValue<double>():P1}")),
         "cluster" => $"AMI {j["ami"]!.GetValue<double>():F3}, NMI {j["nmi"]!.GetValue<double>():F3}, accuracy {j["accuracy"]!.GetValue<double>():P1}" + Levels(j),
         var p => $"{p} accuracy {j["accuracy"]!.GetValue<double>():P2}",
     };
@@ -187,6 +189,86 @@ public sealed class EvalKnnCommand() : EvalCommand<EvalKnnSettings>(Protocol.Knn
 public sealed class EvalLinearCommand() : EvalCommand<EvalPlainSettings>(Protocol.Linear);
 public sealed class EvalLowShotCommand() : EvalCommand<EvalLowShotSettings>(Protocol.LowShot);
 public sealed class EvalClusterCommand() : EvalCommand<EvalPlainSettings>(Protocol.Cluster);
+
+/// <summary>Options of <c>protocl eval finetune</c>: the semi-supervised protocol, which trains the network and so takes
+/// its own schedule options; the frozen-feature protocols' options are refused by name.</summary>
+public sealed class EvalFineTuneSettings : EvalProtocolSettings
+{
+    [CommandOption("--percent <P,P,...>")] [Description("Percentages of each class's labelled training images to fine-tune on (default 1,10, the paper's Table 2).")] public string? Percent { get; set; }
+    [CommandOption("--epochs <N>")] [Description("Passes over each labelled subset, at least (default 20; more where a subset would take fewer than 500 steps); the learning rates drop x0.2 at 60 % and 80 % of them.")] public int? Epochs { get; set; }
+    [CommandOption("--lr-backbone <X>")] [Description("SGD learning rate of the pre-trained backbone (default 0.01; 0 keeps it frozen, a linear probe on the subset).")] public double? LrBackbone { get; set; }
+    [CommandOption("--lr-head <X>")] [Description("SGD learning rate of the new linear classifier (default 0.1).")] public double? LrHead { get; set; }
+    [CommandOption("-k|--neighbours|--neighbors <N>", IsHidden = true)] public int? K { get; set; }
+    [CommandOption("--temperature <T>", IsHidden = true)] public double? Temperature { get; set; }
+    [CommandOption("--shots <K,K,...>", IsHidden = true)] public string? Shots { get; set; }
+
+    public override Spectre.Console.ValidationResult Validate()
+    {
+        var error = OtherProtocolsError(K is not null || Temperature is not null, Shots is not null)
+            ?? (Percent is not null && ParsePercents(Percent) is null ? $"--percent must be distinct percentages in (0, 100] separated by commas, such as 1,10 (got '{Percent}')" : null)
+            ?? (Epochs < 1 ? $"--epochs must be at least 1 (got {Epochs})" : null)
+            ?? (LrBackbone is double b && !(b >= 0 && double.IsFinite(b)) ? $"--lr-backbone must be 0 or more (got {LrBackbone})" : null)
+            ?? (LrHead is double h && !(h > 0 && double.IsFinite(h)) ? $"--lr-head must be positive (got {LrHead})" : null);
+        return error is null ? base.Validate() : Spectre.Console.ValidationResult.Error(error);
+    }
+
+    /// <summary>The fine-tuning settings these options give (the protocol's defaults where an option is not given).</summary>
+    internal FineTuneOptions Options
+    {
+        get
+        {
+            var o = new FineTuneOptions { Seed = Seed };
+            return o with
+            {
+                Percents = Percent is null ? o.Percents : ParsePercents(Percent)!,
+                Epochs = Epochs ?? o.Epochs,
+                BackboneLearningRate = LrBackbone ?? o.BackboneLearningRate,
+                HeadLearningRate = LrHead ?? o.HeadLearningRate,
+            };
+        }
+    }
+
+    private static double[]? ParsePercents(string text)
+    {
+        var parts = text.Split(',', StringSplitOptions.TrimEntries);
+        var values = new double[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+            if (!double.TryParse(parts[i], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out values[i]) || !(values[i] > 0 && values[i] <= 100))
+                return null;
+        return values.Distinct().Count() == values.Length ? values : null;
+    }
+}
+
+/// <summary><c>protocl eval finetune</c>: the paper's semi-supervised protocol (Table 2), one JSON.</summary>
+public sealed class EvalFineTuneCommand : Command<EvalFineTuneSettings>
+{
+    public override int Execute(CommandContext context, EvalFineTuneSettings s, CancellationToken cancellationToken)
+    {
+        ConsoleProgress.ResultOnStandardOutput = s.Json is null;           // the JSON goes to stdout: keep it clean
+        OutputFile.ThrowIfTaken(s.Force, s.Json);                          // before any image is read
+        if (s.Checkpoint == "raw")                                         // before minutes of reading
+            throw new UserError("fine-tuning trains a network and raw pixels have none; --checkpoint random gives the supervised baseline (the same network trained from scratch on the same labels)");
+        var (trainData, testData) = s.LoadData();
+        using var train = trainData;
+        using var test = testData;
+        var options = s.Options;
+        var json = ConsoleProgress.Run(o => EvaluationRunner.RunFineTune(s.Checkpoint, train, test, options, (stage, d, t) => o.Progress(stage, d, t)));
+        s.RecordLimit(json);
+        var text = json.ToJsonString(JsonDefaults.Indented);
+        if (s.Json is not null)
+        {
+            Console.WriteLine(EvalText.Summary(json));
+            AtomicFile.WriteAllText(s.Json, text);
+            Console.WriteLine($"wrote {s.Json}");
+        }
+        else
+        {
+            Console.Error.WriteLine(EvalText.Summary(json));
+            Console.WriteLine(text);
+        }
+        return 0;
+    }
+}
 
 /// <summary>Options of <c>protocl eval all</c>: every protocol's options, one JSON per protocol.</summary>
 public sealed class EvalAllSettings : EvalSettings

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using ProtoCL.Clustering;
 using ProtoCL.Data;
+using ProtoCL.Model;
 using ProtoCL.Training;
 using static TorchSharp.torch;
 
@@ -164,17 +165,34 @@ public static class EvaluationRunner
             Protocol.Cluster => ClusterEvaluation.Evaluate(testFeatures, testLabels, seed: settings.Seed),
             _ => throw new ArgumentOutOfRangeException(nameof(protocol)),
         };
+        var json = Header(Name(protocol), checkpoint, train, test, trainLabels.Length, testLabels.Length, settings.Seed, trainLeftOut, testLeftOut);
+        json["feature_dim"] = trainFeatures.shape[1];
+        foreach (var (key, value) in JsonSerializer.SerializeToNode(result, result.GetType(), JsonDefaults.Compact)!.AsObject().ToList())
+            json[key] = value?.DeepClone();
+        if (protocol == Protocol.Cluster)
+        {
+            var (levels, note) = LevelAmi(checkpoint, train);
+            json["levels"] = levels;
+            if (note is not null) json["levels_note"] = note;
+        }
+        return json;
+    }
+
+    /// <summary>What every evaluation JSON holds before its protocol's numbers: protocol, checkpoint, data and their sizes,
+    /// split, seed, the checkpoint's epoch and notes, the class names and the unlabelled images left out.</summary>
+    private static JsonObject Header(string protocol, string checkpoint, ImageDataset train, ImageDataset test, int trainImages, int testImages,
+        int seed, int trainLeftOut, int testLeftOut)
+    {
         var json = new JsonObject
         {
-            ["protocol"] = Name(protocol),
+            ["protocol"] = protocol,
             ["checkpoint"] = checkpoint,
             ["train_data"] = train.Source,
             ["test_data"] = test.Source,
-            ["train_images"] = trainLabels.Length,
-            ["test_images"] = testLabels.Length,
+            ["train_images"] = trainImages,
+            ["test_images"] = testImages,
             ["split"] = "fit on --train-data, score on --test-data",
-            ["seed"] = settings.Seed,
-            ["feature_dim"] = trainFeatures.shape[1],
+            ["seed"] = seed,
         };
         if (TrainedCheckpoint(checkpoint) is { } state)
         {
@@ -187,14 +205,50 @@ public static class EvaluationRunner
         if (train.ClassNames is { } names) json["class_names"] = new JsonArray(names.Select(n => (JsonNode?)JsonValue.Create(n)).ToArray()); // what label c (per_class_*[c]) is
         if (trainLeftOut > 0) json["train_unlabelled_left_out"] = trainLeftOut;
         if (testLeftOut > 0) json["test_unlabelled_left_out"] = testLeftOut;
-        foreach (var (key, value) in JsonSerializer.SerializeToNode(result, result.GetType(), JsonDefaults.Compact)!.AsObject().ToList())
-            json[key] = value?.DeepClone();
-        if (protocol == Protocol.Cluster)
+        return json;
+    }
+
+    /// <summary>
+    /// The semi-supervised protocol (<see cref="FineTune"/>) on <paramref name="checkpoint"/> (a run folder or checkpoint
+    /// file, <c>random</c> or <c>random:DIR</c>, the latter two the supervised baseline trained from scratch on the same
+    /// labels); returns the JSON record, as <c>protocl eval finetune --json</c> writes it. <c>raw</c> has no network to
+    /// fine-tune and is refused. <paramref name="progress"/> sees (stage, step, steps) while each percentage trains.
+    /// </summary>
+    public static JsonObject RunFineTune(string checkpoint, ImageDataset train, ImageDataset test, FineTuneOptions options,
+        Action<string, long, long>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(test);
+        ArgumentNullException.ThrowIfNull(options);
+        if (checkpoint == "raw")
+            throw new ArgumentException("fine-tuning trains a network and raw pixels have none; --checkpoint random gives the supervised baseline (the same network trained from scratch on the same labels)");
+        var (trainLabels, testLabels) = Labels([Protocol.Linear], train, test);   // scored as a classifier: test classes must be training classes
+        Func<ResNetEncoder> make;
+        float[] mean, std;
+        if (checkpoint == "random" || checkpoint.StartsWith("random:", StringComparison.Ordinal))
         {
-            var (levels, note) = LevelAmi(checkpoint, train);
-            json["levels"] = levels;
-            if (note is not null) json["levels_note"] = note;
+            var encoderOptions = (checkpoint == "random" ? new EncoderOptions() : FeatureSource.MetaOf(checkpoint)?.Options.Encoder
+                                  ?? throw new FileNotFoundException($"no checkpoint to take the architecture from: {checkpoint[7..]}"))
+                                 with { InChannels = train.Channels, ImageSize = Math.Max(train.Height, train.Width) };
+            (mean, std) = FeatureExtractor.ChannelStatistics(train);
+            make = () => { manual_seed(options.Seed); return new ResNetEncoder(encoderOptions); };
         }
+        else
+        {
+            var (first, meta) = FeatureSource.LoadCheckpoint(checkpoint);   // clear errors when there is none
+            first.Dispose();
+            meta.ThrowIfOtherImages(train);
+            meta.ThrowIfOtherImages(test);
+            (mean, std) = (meta.ChannelMean, meta.ChannelStd);
+            make = () => FeatureSource.LoadCheckpoint(checkpoint).Encoder;
+        }
+        var result = FineTune.Evaluate(make, mean, std, train, trainLabels, test, testLabels, options, progress);
+        int trainLabelled = trainLabels.Count(l => l != ImageDataset.Unlabelled), testLabelled = testLabels.Count(l => l != ImageDataset.Unlabelled);
+        var json = Header(FineTuneResult.Protocol, checkpoint, train, test, trainLabelled, testLabelled, options.Seed,
+            trainLabels.Length - trainLabelled, testLabels.Length - testLabelled);
+        foreach (var (key, value) in JsonSerializer.SerializeToNode(result, JsonDefaults.Compact)!.AsObject().ToList())
+            json[key] = value?.DeepClone();
         return json;
     }
 

@@ -1,0 +1,205 @@
+using System.Globalization;
+using ProtoCL.Augmentation;
+using ProtoCL.Data;
+using ProtoCL.Model;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace ProtoCL.Evaluation;
+
+/// <summary>
+/// The paper's semi-supervised protocol (Table 2): fine-tune the whole network, the pre-trained backbone and a new
+/// linear classifier on its pooled features, on a class-balanced percentage of the labelled training images, then score
+/// top-1 and top-5 accuracy on the test images. Unlike the frozen-feature protocols the backbone changes here, so every
+/// percentage starts from a fresh copy of the pre-trained weights (the checkpoint on disk is only read). BatchNorm runs
+/// as plain BatchNorm over each minibatch while fine-tuning and with its running statistics when scoring.
+/// Each class's labelled images are put in one seeded random order and every percentage takes a prefix of it, so the
+/// 1 % subset lies inside the 10 % one.
+/// </summary>
+public static class FineTune
+{
+    /// <summary>Fine-tunes a fresh encoder from <paramref name="makeEncoder"/> for every percentage in
+    /// <paramref name="options"/> and scores it. <paramref name="channelMean"/> and <paramref name="channelStd"/> normalise
+    /// the pixels as the encoder was trained. Labels are class indices; <see cref="ImageDataset.Unlabelled"/> rows are never
+    /// drawn (training) or scored (test). <paramref name="progress"/> sees (stage, step, steps) per percentage.</summary>
+    public static FineTuneResult Evaluate(Func<ResNetEncoder> makeEncoder, float[] channelMean, float[] channelStd,
+        ImageDataset train, int[] trainLabels, ImageDataset test, int[] testLabels, FineTuneOptions? options = null,
+        Action<string, long, long>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(makeEncoder);
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(test);
+        ArgumentNullException.ThrowIfNull(trainLabels);
+        ArgumentNullException.ThrowIfNull(testLabels);
+        options ??= new FineTuneOptions();
+        options.Validate();
+        if (trainLabels.Length != train.Count || testLabels.Length != test.Count)
+            throw new ArgumentException($"one label per image is needed (training: {trainLabels.Length} labels for {train.Count} images, test: {testLabels.Length} for {test.Count})");
+        int classes = FrozenFeatures.ClassCount(trainLabels, testLabels);
+        var present = trainLabels.Where(l => l >= 0).Distinct().Count();
+        if (present < 2) throw new ArgumentException($"fine-tuning a classifier needs labelled training images of at least 2 classes (got {present})");
+        if (testLabels.All(l => l < 0)) throw new ArgumentException("the test data has no labelled images to score");
+        var augmenter = new BatchAugmenter(new AugmentationOptions
+        {
+            CropScaleMin = options.CropScaleMin, JitterProbability = 0, GrayscaleProbability = 0, BlurProbability = 0,
+        }, channelMean, channelStd);
+        var order = ClassOrders(trainLabels, classes, options.Seed);
+        var results = new Dictionary<string, FineTunePercent>();
+        for (int i = 0; i < options.Percents.Count; i++)
+        {
+            double percent = options.Percents[i];
+            var key = percent.ToString(CultureInfo.InvariantCulture);
+            var (indices, perClass) = Subset(order, percent);
+            results[key] = Run(makeEncoder, augmenter, train, trainLabels, indices, perClass, test, testLabels, classes, options, options.Seed + 1000 * i,
+                (d, t) => progress?.Invoke($"fine-tune {key} %", d, t));
+        }
+        return new FineTuneResult
+        {
+            Results = results,
+            Epochs = options.Epochs,
+            BatchSize = options.BatchSize,
+            BackboneLearningRate = options.BackboneLearningRate,
+            HeadLearningRate = options.HeadLearningRate,
+            Momentum = options.Momentum,
+            WeightDecay = options.WeightDecay,
+            MinSteps = options.MinSteps,
+            DecayFactor = options.DecayFactor,
+            CropScaleMin = options.CropScaleMin,
+            Seed = options.Seed,
+        };
+    }
+
+    /// <summary>Each class's labelled image indices in one seeded random order (Fisher-Yates with <see cref="Random"/>(seed)).</summary>
+    internal static int[][] ClassOrders(int[] labels, int classes, int seed)
+    {
+        var rng = new Random(seed);
+        var orders = new int[classes][];
+        for (int c = 0; c < classes; c++)
+        {
+            var members = Enumerable.Range(0, labels.Length).Where(i => labels[i] == c).ToArray();
+            for (int j = members.Length - 1; j > 0; j--)
+            {
+                int k = rng.Next(j + 1);
+                (members[j], members[k]) = (members[k], members[j]);
+            }
+            orders[c] = members;
+        }
+        return orders;
+    }
+
+    /// <summary>The first max(1, round(percent / 100 x n_c)) indices of each non-empty class's order (none of an empty class),
+    /// in class order, and how many each class gave.</summary>
+    internal static (int[] Indices, int[] PerClass) Subset(int[][] classOrders, double percent)
+    {
+        var perClass = classOrders.Select(o => o.Length == 0 ? 0 : Math.Clamp((int)Math.Round(percent / 100 * o.Length, MidpointRounding.AwayFromZero), 1, o.Length)).ToArray();
+        var indices = classOrders.SelectMany((o, c) => o.Take(perClass[c])).ToArray();
+        return (indices, perClass);
+    }
+
+    /// <summary>The sizes of the minibatches an epoch of <paramref name="n"/> images is cut into: ceil(n / batch) of them, as
+    /// equal as possible (they differ by at most one), so that none holds a single image while n is at least 2.</summary>
+    internal static int[] BatchSizes(int n, int batch)
+    {
+        int count = (n + batch - 1) / batch;
+        return Enumerable.Range(0, count).Select(b => n / count + (b < n % count ? 1 : 0)).ToArray();
+    }
+
+    private static FineTunePercent Run(Func<ResNetEncoder> makeEncoder, BatchAugmenter augmenter, ImageDataset train, int[] trainLabels,
+        int[] indices, int[] perClass, ImageDataset test, int[] testLabels, int classes, FineTuneOptions options, int seed, Action<long, long> progress)
+    {
+        if (indices.Length < 2) throw new ArgumentException($"the labelled subset holds {indices.Length} image(s); fine-tuning needs at least 2");
+        using var scope = NewDisposeScope();
+        using var encoder = makeEncoder();
+        if (encoder.Options.InChannels != train.Channels)
+            throw new ArgumentException($"the encoder takes {encoder.Options.InChannels}-channel images; {train.Source} holds {train.Channels}-channel ones");
+        encoder.SetBnGroups(1);                                            // plain BatchNorm over each minibatch
+        manual_seed(seed);
+        using var head = nn.Linear(encoder.FeatureDim, classes);          // torch's default initialisation, seeded
+        var backbone = encoder.named_parameters().Where(p => !p.name.StartsWith("fc", StringComparison.Ordinal)).Select(p => p.parameter).ToList();
+        foreach (var (name, p) in encoder.named_parameters())
+            if (name.StartsWith("fc", StringComparison.Ordinal)) p.requires_grad = false;   // the projection head takes no part
+        foreach (var p in backbone) p.requires_grad = true;
+        using var backboneOptimizer = optim.SGD(backbone, options.BackboneLearningRate, options.Momentum, weight_decay: options.WeightDecay);
+        using var headOptimizer = optim.SGD(head.parameters(), options.HeadLearningRate, options.Momentum, weight_decay: options.WeightDecay);
+        var images = train.Images.index_select(0, tensor(indices.Select(i => (long)i).ToArray()));   // [n, C, H, W] uint8
+        var labels = tensor(indices.Select(i => (long)trainLabels[i]).ToArray());                     // [n]
+        using var generator = new Generator((ulong)seed);
+        var sizes = BatchSizes(indices.Length, options.BatchSize);
+        int epochs = options.EpochsFor(sizes.Length);
+        long steps = (long)sizes.Length * epochs, step = 0;
+        double finalLoss = double.NaN;
+        encoder.train();
+        head.train();
+        using (enable_grad())
+        {
+            for (int epoch = 0; epoch < epochs; epoch++)
+            {
+                double factor = options.LearningRateFactor(epoch, epochs);
+                foreach (var g in backboneOptimizer.ParamGroups) g.LearningRate = options.BackboneLearningRate * factor;
+                foreach (var g in headOptimizer.ParamGroups) g.LearningRate = options.HeadLearningRate * factor;
+                using var epochScope = NewDisposeScope();
+                var order = randperm(indices.Length, generator: generator);   // [n]
+                double lossSum = 0;
+                int start = 0;
+                foreach (int size in sizes)
+                {
+                    using var stepScope = NewDisposeScope();
+                    var index = order.narrow(0, start, size);                  // [B]
+                    var x = augmenter.Augment(images.index_select(0, index), generator); // [B, C, H, W]
+                    var y = labels.index_select(0, index);                     // [B]
+                    var logits = head.call(encoder.Features(x));               // [B, classes]
+                    var loss = nn.functional.cross_entropy(logits, y);        // []
+                    backboneOptimizer.zero_grad();
+                    headOptimizer.zero_grad();
+                    loss.backward();
+                    backboneOptimizer.step();
+                    headOptimizer.step();
+                    lossSum += loss.item<float>() * size;
+                    start += size;
+                    progress(++step, steps);
+                }
+                finalLoss = lossSum / indices.Length;
+                if (!double.IsFinite(finalLoss))
+                    throw new InvalidDataException($"fine-tuning diverged in epoch {epoch + 1} (loss {finalLoss}); lower the learning rates");
+            }
+        }
+        encoder.eval();
+        head.eval();
+        var (trainTop1, _) = Score(encoder, head, augmenter, images, labels, classes);
+        var testRows = Enumerable.Range(0, testLabels.Length).Where(i => testLabels[i] >= 0).Select(i => (long)i).ToArray();
+        var testImages = testRows.Length == test.Count ? test.Images : test.Images.index_select(0, tensor(testRows)); // [M, C, H, W]
+        var (top1, top5) = Score(encoder, head, augmenter, testImages, tensor(testRows.Select(i => (long)testLabels[i]).ToArray()), classes);
+        return new FineTunePercent
+        {
+            Accuracy = top1,
+            Top5Accuracy = top5,
+            TrainAccuracy = trainTop1,
+            FinalLoss = finalLoss,
+            LabelledImages = indices.Length,
+            PerClassImages = perClass,
+            Epochs = epochs,
+            DecayEpochs = FineTuneOptions.DecayEpochs(epochs),
+            Steps = (int)steps,
+        };
+    }
+
+    /// <summary>Top-1 and top-min(5, classes) accuracy of the fine-tuned network on un-augmented images, in eval mode.</summary>
+    private static (double Top1, double Top5) Score(ResNetEncoder encoder, nn.Module<Tensor, Tensor> head, BatchAugmenter augmenter, Tensor images, Tensor labels, int classes)
+    {
+        using var _ = no_grad();
+        long n = images.shape[0], top1 = 0, top5 = 0;
+        int k = Math.Min(5, classes);
+        for (long start = 0; start < n; start += 512)
+        {
+            using var scope = NewDisposeScope();
+            long count = Math.Min(512, n - start);
+            var logits = head.call(encoder.Features(augmenter.Plain(images.narrow(0, start, count)))); // [B, classes]
+            var y = labels.narrow(0, start, count);                                                     // [B]
+            var best = logits.topk(k, dim: 1).indexes;                                                  // [B, k]
+            var hit = best.eq(y.unsqueeze(1));                                                          // [B, k]
+            top1 += hit.select(1, 0).sum().item<long>();
+            top5 += hit.any(1).sum().item<long>();
+        }
+        return (top1 / (double)n, top5 / (double)n);
+    }
+}
