@@ -35,7 +35,7 @@ app.Configure(config =>
         eval.AddCommand<EvalClusterCommand>("cluster").WithDescription("k-means with K = classes: AMI, NMI, accuracy; AMI of each PCL level.");
         eval.AddCommand<EvalFineTuneCommand>("finetune").WithDescription("Semi-supervised: fine-tune the whole network on 1 % and 10 % of the labels, top-1 and top-5 accuracy.")
             .WithExample("eval", "finetune", "--checkpoint", "runs/fmnist", "--json", "finetune.json")
-            .WithExample("eval", "finetune", "--checkpoint", "random", "--percent", "1,10", "--json", "finetune-scratch.json");
+            .WithExample("eval", "finetune", "--checkpoint", "random:runs/fmnist", "--percent", "1,10", "--json", "finetune-scratch.json");
         eval.AddCommand<EvalAllCommand>("all").WithDescription("All four protocols on one extraction of the features (--json-dir DIR: one JSON each).")
             .WithExample("eval", "all", "--checkpoint", "runs/fmnist", "--json-dir", "runs/fmnist/evals");
     });

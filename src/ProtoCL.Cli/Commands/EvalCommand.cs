@@ -196,7 +196,7 @@ public sealed class EvalFineTuneSettings : EvalProtocolSettings
 {
     [CommandOption("--percent <P,P,...>")] [Description("Percentages of each class's labelled training images to fine-tune on (default 1,10, the paper's Table 2).")] public string? Percent { get; set; }
     [CommandOption("--epochs <N>")] [Description("Passes over each labelled subset, at least (default 20; more where a subset would take fewer than 500 steps); the learning rates drop x0.2 at 60 % and 80 % of them.")] public int? Epochs { get; set; }
-    [CommandOption("--lr-backbone <X>")] [Description("SGD learning rate of the pre-trained backbone (default 0.01; 0 keeps it frozen, a linear probe on the subset).")] public double? LrBackbone { get; set; }
+    [CommandOption("--lr-backbone <X>")] [Description("SGD learning rate of the pre-trained backbone (default 0.01; 0 keeps its weights, while its BatchNorm statistics still follow the subset).")] public double? LrBackbone { get; set; }
     [CommandOption("--lr-head <X>")] [Description("SGD learning rate of the new linear classifier (default 0.1).")] public double? LrHead { get; set; }
     [CommandOption("-k|--neighbours|--neighbors <N>", IsHidden = true)] public int? K { get; set; }
     [CommandOption("--temperature <T>", IsHidden = true)] public double? Temperature { get; set; }

@@ -6,13 +6,13 @@ namespace ProtoCL.Reporting;
 
 /// <summary>One JSON written by <c>protocl eval</c> (or <see cref="Evaluation.EvaluationRunner"/>), read back for a report.</summary>
 /// <param name="Path">Where it was read from.</param>
-/// <param name="Protocol">knn, linear, lowshot or cluster.</param>
+/// <param name="Protocol">knn, linear, lowshot, cluster or finetune.</param>
 /// <param name="Checkpoint">The run folder or baseline it evaluated.</param>
 /// <param name="Json">The whole document.</param>
 public sealed record EvaluationFile(string Path, string Protocol, string Checkpoint, JsonObject Json)
 {
     /// <summary>The protocols <c>protocl eval</c> writes.</summary>
-    public static readonly string[] Protocols = ["knn", "linear", "lowshot", "cluster"];
+    public static readonly string[] Protocols = ["knn", "linear", "lowshot", "cluster", "finetune"];
 
     /// <summary>Reads and checks one evaluation JSON; anything else is refused with a one-line message.</summary>
     public static EvaluationFile Read(string path)
@@ -27,6 +27,8 @@ public sealed record EvaluationFile(string Path, string Protocol, string Checkpo
         var file = new EvaluationFile(path, protocol, checkpoint, json);
         if (protocol == "lowshot" && file.LowShot().Count == 0)
             throw new InvalidDataException($"{path} holds no low-shot results (\"results\" keyed by k)");
+        if (protocol == "finetune" && file.FineTune().Count == 0)
+            throw new InvalidDataException($"{path} holds no fine-tuning results (\"results\" keyed by percentage)");
         return file;
     }
 
@@ -35,6 +37,19 @@ public sealed record EvaluationFile(string Path, string Protocol, string Checkpo
 
     /// <summary>Low-shot mAP per k: (mean, std) as fractions; empty for the other protocols.</summary>
     public IReadOnlyDictionary<int, (double Mean, double Std)> LowShotMap() => Numbers("map_mean", "map_std");
+
+    /// <summary>Fine-tuning per percentage of labels, in ascending order: (percent, top-1, top-5 as fractions, labelled images);
+    /// empty for the other protocols. Entries without a top-1 accuracy are skipped.</summary>
+    public IReadOnlyList<(double Percent, double Top1, double Top5, int Labelled)> FineTune()
+    {
+        var result = new List<(double, double, double, int)>();
+        if (Protocol != "finetune" || Json["results"] is not JsonObject results) return result;
+        static double Number(JsonNode? n) => n is JsonValue v && v.TryGetValue<double>(out var d) ? d : double.NaN;
+        foreach (var (key, value) in results)
+            if (double.TryParse(key, NumberStyles.Float, CultureInfo.InvariantCulture, out var percent) && value is JsonObject r && !double.IsNaN(Number(r["accuracy"])))
+                result.Add((percent, Number(r["accuracy"]), Number(r["top5_accuracy"]), (int)(r["labelled_images"] is JsonValue l && l.TryGetValue<int>(out var li) ? li : 0)));
+        return result.OrderBy(r => r.Item1).ToList();
+    }
 
     /// <summary>A number at the top level of the document (e.g. accuracy, ami), or NaN when absent.</summary>
     public double Get(string name) => Json[name] is JsonValue v && v.TryGetValue<double>(out var d) ? d : double.NaN;

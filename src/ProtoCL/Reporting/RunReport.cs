@@ -172,7 +172,7 @@ public static partial class RunReport
 
     private static void AddEvaluations(ReportFiles files, List<EvaluationFile> evaluations, List<(string, string)> sections, Action<string>? progress)
     {
-        var others = evaluations.Where(e => e.Protocol != "lowshot").ToList();
+        var others = evaluations.Where(e => e.Protocol is not ("lowshot" or "finetune")).ToList();
         if (others.Count > 0)
         {
             bool levels = others.Any(e => e.Protocol == "cluster");
@@ -192,6 +192,7 @@ public static partial class RunReport
             sb.Append("</p>\n").Append(Notes(others, "levels_note"));
             sections.Add(("Evaluations", sb.ToString()));
         }
+        AddFineTuning(evaluations.Where(e => e.Protocol == "finetune").ToList(), sections);
         var lowShot = evaluations.Where(e => e.Protocol == "lowshot").ToList();
         if (lowShot.Count == 0) return;
         var ks = lowShot.SelectMany(e => e.LowShot().Keys).Distinct().Order().ToArray();
@@ -225,6 +226,28 @@ public static partial class RunReport
         LowShotPlot.Write(lines, files.Add("lowshot.png"));
         html.Append(HtmlReport.Figure("low-shot accuracy (the first table) against labelled images per class k, a line per evaluation; bars: ± std over the draws", "lowshot.png"));
         sections.Add(("Low-shot classification", html.ToString()));
+    }
+
+    /// <summary>The semi-supervised section: top-1 and top-5 accuracy per percentage of labels, a row per evaluation file.</summary>
+    private static void AddFineTuning(List<EvaluationFile> fineTuned, List<(string, string)> sections)
+    {
+        if (fineTuned.Count == 0) return;
+        var percents = fineTuned.SelectMany(e => e.FineTune().Select(r => r.Percent)).Distinct().Order().ToArray();
+        static string P(double p) => p.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture);
+        var html = new StringBuilder("<p>The whole network, the backbone and a new linear classifier, fine-tuned on a share of each class&#39;s labelled " +
+                                     "training images and scored on the test images (the paper&#39;s Table 2 protocol). A <code>random</code> row is the same " +
+                                     "network trained from scratch on the same labels: what the pre-training adds is the difference.</p>\n");
+        html.Append(HtmlTable.From(
+            ["checkpoint", .. percents.SelectMany(p => new[] { $"{P(p)} % labels: top-1 %", $"{P(p)} %: top-5 %" }), "labelled images", "file"],
+            fineTuned.Select(e =>
+            {
+                var rows = e.FineTune();
+                return new[] { e.Checkpoint }
+                    .Concat(percents.SelectMany(p => rows.FirstOrDefault(r => r.Percent == p) is { Labelled: > 0 } r ? new[] { Percent(r.Top1), Percent(r.Top5) } : ["", ""]))
+                    .Concat([string.Join(" / ", rows.Select(r => Count(r.Labelled))), e.Path]).ToArray();
+            })));
+        html.Append('\n').Append(Notes(fineTuned));
+        sections.Add(("Semi-supervised fine-tuning", html.ToString()));
     }
 
     /// <summary>How the Evaluations table names a protocol: with its k (kNN) or K (k-means) where the file records it.</summary>

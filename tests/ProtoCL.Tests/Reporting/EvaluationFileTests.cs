@@ -38,7 +38,22 @@ public class EvaluationFileTests
         Assert.Empty(e.LowShot());
     }
 
+    [Fact]
+    public void Should_ReadEachPercentageInOrder_When_TheFileIsAFineTuningEvaluation()
+    {
+        using var dir = new TempFolder();
+        File.WriteAllText(dir.File("f.json"), """
+            {"protocol": "finetune", "checkpoint": "runs/mine", "results": {
+              "10": {"accuracy": 0.85, "top5_accuracy": 0.99, "labelled_images": 6000},
+              "0.5": {"accuracy": 0.7, "top5_accuracy": 0.95, "labelled_images": 300}}}
+            """);
+        var e = EvaluationFile.Read(dir.File("f.json"));
+        Assert.Equal([(0.5, 0.7, 0.95, 300), (10.0, 0.85, 0.99, 6000)], e.FineTune());
+        Assert.Empty(e.LowShot());
+    }
+
     [Theory]
+    [InlineData("""{"protocol": "finetune", "results": {}}""", "no fine-tuning results")]
     [InlineData("""{"protocol": "umap"}""", "not a protocl eval JSON")]
     [InlineData("""[1, 2]""", "not a protocl eval JSON")]
     [InlineData("""{"protocol": "lowshot", "results": {}}""", "no low-shot results")]

@@ -72,9 +72,15 @@ public class RunReportTests
              "levels": [{"k": 8, "ami": 0.4961, "nmi": 0.5}, {"k": 16, "ami": 0.6039, "nmi": 0.61}],
              "test_note": "the run was trained on these <test> images"}
             """);
+        var fineTune = Path.Combine(dir, "finetune.json");
+        File.WriteAllText(fineTune, """
+            {"protocol": "finetune", "checkpoint": "tiny", "test_images": 10000, "results": {
+              "10": {"accuracy": 0.8479, "top5_accuracy": 0.9962, "labelled_images": 6000},
+              "1": {"accuracy": 0.8113, "top5_accuracy": 0.9921, "labelled_images": 600}}}
+            """);
         var lines = new List<string>();
 
-        var html = File.ReadAllText(RunReport.Write(run, null, new RunReportOptions { Evaluations = [lowShot, knn, cluster] }, lines.Add));
+        var html = File.ReadAllText(RunReport.Write(run, null, new RunReportOptions { Evaluations = [lowShot, knn, cluster, fineTune] }, lines.Add));
 
         // Epochs: accuracies as percentages under headers that name them; losses named as losses; warm-up marked.
         Assert.Contains("<th>epoch</th><th>total loss</th><th>instance loss (InfoNCE)</th><th>prototype loss (ProtoNCE)</th>" +
@@ -93,11 +99,15 @@ public class RunReportTests
         Assert.Contains("<th>checkpoint</th><th>k = 1: mAP %</th><th>k = 2: mAP %</th>", html);
         Assert.Contains("<tr><td>tiny</td><td class=\"num\">44.0 &#177; 2.0</td><td class=\"num\">55.1 &#177; 1.0</td></tr>", html);
         Assert.DoesNotContain("(44.0)", html);
+        // Fine-tuning: a row per file, the percentages in ascending order, top-1 and top-5 in %.
+        Assert.Contains("<th>checkpoint</th><th>1 % labels: top-1 %</th><th>1 %: top-5 %</th><th>10 % labels: top-1 %</th><th>10 %: top-5 %</th><th>labelled images</th>", html);
+        Assert.Contains("<tr><td>tiny</td><td class=\"num\">81.1</td><td class=\"num\">99.2</td><td class=\"num\">84.8</td><td class=\"num\">99.6</td><td>600 / 6,000</td>", html);
         // Each figure in the section of its numbers, in page order; the settings last, as a table.
         string[] order =
         [
             "<h2>Training, epoch by epoch</h2>", "instance-discrimination top-1 accuracy %", "src=\"curves.png\"",
             "<h2>Evaluations</h2>", "K = 8: 0.496",
+            "<h2>Semi-supervised fine-tuning</h2>", "10 %: top-5 %",
             "<h2>Low-shot classification</h2>", "k = 1: mAP %", "src=\"lowshot.png\"",
             "<h2>Prototypes</h2>", "src=\"prototypes-k8.png\"", "src=\"prototypes-k16.png\"",
             "<h2>Settings</h2>", "<tr><td>encoder.width</td><td>4</td></tr>",
@@ -105,7 +115,7 @@ public class RunReportTests
         var at = order.Select(s => html.IndexOf(s, StringComparison.Ordinal)).ToArray();
         Assert.All(at, i => Assert.True(i >= 0));
         Assert.Equal(at.Order(), at);
-        Assert.Equal(5, html.Split("<h2>").Length - 1);                                            // the five above, no other
+        Assert.Equal(6, html.Split("<h2>").Length - 1);                                            // the six above, no other
         Assert.DoesNotContain("<h2>Figures</h2>", html);
         Assert.DoesNotContain("<pre>", html);
         Assert.Contains("<tr><td>images</td><td>320</td></tr>", html);
