@@ -39,6 +39,9 @@ public static class FineTune
         var present = trainLabels.Where(l => l >= 0).Distinct().Count();
         if (present < 2) throw new ArgumentException($"fine-tuning a classifier needs labelled training images of at least 2 classes (got {present})");
         if (testLabels.All(l => l < 0)) throw new ArgumentException("the test data has no labelled images to score");
+        // Checked before any percentage trains: the network is built for the training images' channels.
+        if (test.Channels != train.Channels)
+            throw new ArgumentException($"the training data ({train.Source}) has {train.Channels}-channel images and the test data ({test.Source}) {test.Channels}-channel ones; the fine-tuned network takes one kind");
         var augmenter = new BatchAugmenter(new AugmentationOptions
         {
             CropScaleMin = options.CropScaleMin, JitterProbability = 0, GrayscaleProbability = 0, BlurProbability = 0,
@@ -97,7 +100,8 @@ public static class FineTune
     }
 
     /// <summary>The sizes of the minibatches an epoch of <paramref name="n"/> images is cut into: ceil(n / batch) of them, as
-    /// equal as possible (they differ by at most one), so that none holds a single image while n is at least 2.</summary>
+    /// equal as possible (they differ by at most one), so that none holds a single image while n is at least 2 and batch at least 3
+    /// (batch 2 cuts an odd n into pairs and one single image).</summary>
     internal static int[] BatchSizes(int n, int batch)
     {
         int count = (n + batch - 1) / batch;
@@ -195,11 +199,20 @@ public static class FineTune
             long count = Math.Min(512, n - start);
             var logits = head.call(encoder.Features(augmenter.Plain(images.narrow(0, start, count)))); // [B, classes]
             var y = labels.narrow(0, start, count);                                                     // [B]
-            var best = logits.topk(k, dim: 1).indexes;                                                  // [B, k]
-            var hit = best.eq(y.unsqueeze(1));                                                          // [B, k]
-            top1 += hit.select(1, 0).sum().item<long>();
-            top5 += hit.any(1).sum().item<long>();
+            var (h1, hk) = Hits(logits, y, k);
+            top1 += h1;
+            top5 += hk;
         }
         return (top1 / (double)n, top5 / (double)n);
+    }
+
+    /// <summary>How many rows of <paramref name="logits"/> [B, C] rank their label (<paramref name="labels"/> [B]) first, and
+    /// how many rank it among their <paramref name="k"/> largest.</summary>
+    internal static (long Top1, long TopK) Hits(Tensor logits, Tensor labels, int k)
+    {
+        using var scope = NewDisposeScope();
+        var best = logits.topk(k, dim: 1).indexes;                                                      // [B, k], largest first
+        var hit = best.eq(labels.unsqueeze(1));                                                         // [B, k]
+        return (hit.select(1, 0).sum().item<long>(), hit.any(1).sum().item<long>());
     }
 }

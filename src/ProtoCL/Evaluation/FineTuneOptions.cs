@@ -19,7 +19,7 @@ public sealed record FineTuneOptions
     /// small dataset is a few minibatches (Fashion-MNIST: 600 images, 3 per epoch), and 20 epochs of them leave the subset under-fit (60 steps: 79 % of it fit).</summary>
     public int MinSteps { get; init; } = 500;
 
-    /// <summary>Minibatch size: 256, the paper's batch size; a subset that is not a multiple is cut into near-equal minibatches (no minibatch of one image for BatchNorm).</summary>
+    /// <summary>Minibatch size: 256, the paper's batch size; a subset that is not a multiple is cut into near-equal minibatches (no minibatch of one image for BatchNorm, from a batch size of 3 up).</summary>
     public int BatchSize { get; init; } = 256;
 
     /// <summary>SGD learning rate of the pre-trained backbone: 0.01, ProtoCL's choice (a tenth of the classifier's, so the pre-trained features are adapted, not overwritten).</summary>

@@ -36,8 +36,29 @@ public class FineTuneTests
     [InlineData(513, 256, new[] { 171, 171, 171 })]
     [InlineData(2, 256, new[] { 2 })]
     [InlineData(512, 256, new[] { 256, 256 })]
+    [InlineData(7, 3, new[] { 3, 2, 2 })]
+    [InlineData(3, 2, new[] { 2, 1 })]                                               // batch 2: an odd n leaves one image alone
     public void Should_CutAnEpochIntoNearEqualMinibatches_When_TheSubsetIsNotAMultiple(int n, int batch, int[] expected) =>
         Assert.Equal(expected, FineTune.BatchSizes(n, batch));
+
+    [Fact]
+    public void Should_CountTopOneAndTopFive_When_TheLabelRanksFirstOrAmongTheFiveLargest()
+    {
+        // 7 classes, logits rank class c at position order.IndexOf(c). Row 0: label first; row 1: label 5th; row 2: label
+        // 6th (outside the top 5); row 3: label 2nd; row 4: label last.
+        int[][] orders = [[3, 0, 1, 2, 4, 5, 6], [0, 1, 2, 4, 6, 5, 3], [6, 5, 4, 3, 2, 1, 0], [2, 5, 0, 1, 3, 4, 6], [0, 1, 2, 3, 4, 5, 6]];
+        long[] labels = [3, 6, 1, 5, 6];
+        var logits = new float[orders.Length * 7];
+        for (int r = 0; r < orders.Length; r++)
+            for (int rank = 0; rank < 7; rank++)
+                logits[r * 7 + orders[r][rank]] = 10 - rank;                         // the rank-th largest
+        using var x = tensor(logits).view(orders.Length, 7);
+        using var y = tensor(labels);
+
+        Assert.Equal((1L, 3L), FineTune.Hits(x, y, 5));                               // rows 0 / rows 0, 1, 3
+        Assert.Equal((1L, 2L), FineTune.Hits(x, y, 2));                               // rows 0 / rows 0, 3
+        Assert.Equal((1L, 5L), FineTune.Hits(x, y, 7));                               // every label is in the top 7 of 7
+    }
 
     [Fact]
     public void Should_DecayAtSixtyAndEightyPercent_When_Scheduling()
@@ -125,6 +146,11 @@ public class FineTuneTests
         Assert.Contains("at least 2 classes (got 1)", e.Message);
         e = Assert.Throws<ArgumentException>(() => FineTune.Evaluate(Make, [0.5f], [0.3f], train, train.Labels!, test, test.Labels!, new FineTuneOptions { Percents = [0] }));
         Assert.Contains("every percentage must be in (0, 100], got 0", e.Message);
+        using var colour = new ImageDataset(zeros(4, 3, 16, 16, dtype: ScalarType.Byte), [0, 1, 0, 1], "colour");
+        int made = 0;
+        e = Assert.Throws<ArgumentException>(() => FineTune.Evaluate(() => { made++; return Make(); }, [0.5f], [0.3f], train, train.Labels!, colour, colour.Labels!));
+        Assert.Contains("has 1-channel images and the test data (colour) 3-channel ones", e.Message);
+        Assert.Equal(0, made);                                                        // refused before any percentage trains
         var raw = Assert.Throws<ArgumentException>(() => EvaluationRunner.RunFineTune("raw", train, test, new FineTuneOptions()));
         Assert.Contains("raw pixels have none; --checkpoint random gives the supervised baseline", raw.Message);
     }
