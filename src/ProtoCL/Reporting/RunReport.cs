@@ -243,7 +243,7 @@ public static partial class RunReport
             {
                 var rows = e.FineTune();
                 return new[] { e.Checkpoint }
-                    .Concat(percents.SelectMany(p => rows.FirstOrDefault(r => r.Percent == p) is { Labelled: > 0 } r ? new[] { Percent(r.Top1), Percent(r.Top5) } : ["", ""]))
+                    .Concat(percents.SelectMany(p => rows.Where(r => r.Percent == p).Select(r => new[] { Percent(r.Top1), Percent(r.Top5) }).DefaultIfEmpty(["", ""]).First()))
                     .Concat([string.Join(" / ", rows.Select(r => Count(r.Labelled))), e.Path]).ToArray();
             })));
         html.Append('\n').Append(Notes(fineTuned));
