@@ -53,7 +53,7 @@ public static class FineTune
             double percent = options.Percents[i];
             var key = percent.ToString(CultureInfo.InvariantCulture);
             var (indices, perClass) = Subset(order, percent);
-            results[key] = Run(makeEncoder, augmenter, train, trainLabels, indices, perClass, test, testLabels, classes, options, options.Seed + 1000 * i,
+            results[key] = Run(makeEncoder, augmenter, train, trainLabels, indices, perClass, test, testLabels, classes, options, PercentSeed(options.Seed, percent),
                 (d, t) => progress?.Invoke($"fine-tune {key} %", d, t));
         }
         return new FineTuneResult
@@ -71,6 +71,10 @@ public static class FineTune
             Seed = options.Seed,
         };
     }
+
+    /// <summary>The seed of one percentage's initialisation, minibatch order and augmentation: from the seed and the percentage
+    /// itself, not its place in the list, so <c>--percent 10</c> alone repeats the 10 % result of <c>--percent 1,10</c>.</summary>
+    internal static int PercentSeed(int seed, double percent) => unchecked(seed * 1_000_003 + (int)Math.Round(percent * 1000));
 
     /// <summary>Each class's labelled image indices in one seeded random order (Fisher-Yates with <see cref="Random"/>(seed)).</summary>
     internal static int[][] ClassOrders(int[] labels, int classes, int seed)
