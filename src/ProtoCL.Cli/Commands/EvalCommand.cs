@@ -195,7 +195,8 @@ public sealed class EvalClusterCommand() : EvalCommand<EvalPlainSettings>(Protoc
 public sealed class EvalFineTuneSettings : EvalProtocolSettings
 {
     [CommandOption("--percent <P,P,...>")] [Description("Percentages of each class's labelled training images to fine-tune on (default 1,10, the paper's Table 2).")] public string? Percent { get; set; }
-    [CommandOption("--epochs <N>")] [Description("Passes over each labelled subset, at least (default 20; more where a subset would take fewer than 500 steps); the learning rates drop x0.2 at 60 % and 80 % of them.")] public int? Epochs { get; set; }
+    [CommandOption("--epochs <N>")] [Description("Passes over each labelled subset, at least (default 20; more where a subset would take fewer than --min-steps steps); the learning rates drop x0.2 at 60 % and 80 % of them.")] public int? Epochs { get; set; }
+    [CommandOption("--min-steps <N>")] [Description("SGD steps per percentage, at least (default 500; 0: --epochs alone decides, quicker on a small subset).")] public int? MinSteps { get; set; }
     [CommandOption("--lr-backbone <X>")] [Description("SGD learning rate of the pre-trained backbone (default 0.01; 0 keeps its weights, while its BatchNorm statistics still follow the subset).")] public double? LrBackbone { get; set; }
     [CommandOption("--lr-head <X>")] [Description("SGD learning rate of the new linear classifier (default 0.1).")] public double? LrHead { get; set; }
     [CommandOption("-k|--neighbours|--neighbors <N>", IsHidden = true)] public int? K { get; set; }
@@ -207,6 +208,7 @@ public sealed class EvalFineTuneSettings : EvalProtocolSettings
         var error = OtherProtocolsError(K is not null || Temperature is not null, Shots is not null)
             ?? (Percent is not null && ParsePercents(Percent) is null ? $"--percent must be distinct percentages in (0, 100] separated by commas, such as 1,10 (got '{Percent}')" : null)
             ?? (Epochs < 1 ? $"--epochs must be at least 1 (got {Epochs})" : null)
+            ?? (MinSteps < 0 ? $"--min-steps must be 0 or more (got {MinSteps})" : null)
             ?? (LrBackbone is double b && !(b >= 0 && double.IsFinite(b)) ? $"--lr-backbone must be 0 or more (got {LrBackbone})" : null)
             ?? (LrHead is double h && !(h > 0 && double.IsFinite(h)) ? $"--lr-head must be positive (got {LrHead})" : null);
         return error is null ? base.Validate() : Spectre.Console.ValidationResult.Error(error);
@@ -222,6 +224,7 @@ public sealed class EvalFineTuneSettings : EvalProtocolSettings
             {
                 Percents = Percent is null ? o.Percents : ParsePercents(Percent)!,
                 Epochs = Epochs ?? o.Epochs,
+                MinSteps = MinSteps ?? o.MinSteps,
                 BackboneLearningRate = LrBackbone ?? o.BackboneLearningRate,
                 HeadLearningRate = LrHead ?? o.HeadLearningRate,
             };

@@ -236,9 +236,9 @@ public static class EvaluationRunner
         }
         else
         {
-            var (first, meta) = FeatureSource.LoadCheckpoint(checkpoint);   // clear errors when there is none
-            first.Dispose();
-            meta.ThrowIfOtherImages(train);
+            var meta = FeatureSource.MetaOf(checkpoint);
+            if (meta is null) FeatureSource.LoadCheckpoint(checkpoint).Encoder.Dispose();   // throws its clear error: there is none
+            meta!.ThrowIfOtherImages(train);
             meta.ThrowIfOtherImages(test);
             (mean, std) = (meta.ChannelMean, meta.ChannelStd);
             make = () => FeatureSource.LoadCheckpoint(checkpoint).Encoder;

@@ -61,6 +61,8 @@ public class BadInputCliTests
         { "fine-tuning trains a network and raw pixels have none; --checkpoint random gives the supervised baseline", ["eval", "finetune", "--checkpoint", "raw"] },
         { "--percent must be distinct percentages in (0, 100] separated by commas, such as 1,10 (got '0,10')", ["eval", "finetune", "--checkpoint", "random", "--percent", "0,10"] },
         { "--lr-head must be positive (got 0)", ["eval", "finetune", "--checkpoint", "random", "--lr-head", "0"] },
+        { "no such checkpoint: /nonexistent-run", ["eval", "finetune", "--checkpoint", "/nonexistent-run", "--train-data", "embedded", "--test-data", "embedded", "--limit", "100"] },
+        { "--min-steps must be 0 or more (got -1)", ["eval", "finetune", "--checkpoint", "random", "--min-steps", "-1"] },
         { "--shots is lowshot's option (eval lowshot, eval all); this protocol does not read it", ["eval", "finetune", "--checkpoint", "random", "--shots", "1"] },
         { "--methods must be pcl, moco, simclr or pcl-simclr (got 'bogus')", ["reproduce", "table1", "--methods", "moco,bogus", "--runs", "OUT"] },
         { "--methods must be pcl, moco, simclr or pcl-simclr (got '')", ["reproduce", "table1", "--methods", "", "--runs", "OUT"] },
