@@ -85,6 +85,25 @@ public class EvalSettings : CommandSettings
 public class EvalProtocolSettings : EvalSettings
 {
     [CommandOption("--json <FILE>")] [Description("Write the result here (default: print it on standard output).")] public string? Json { get; set; }
+
+    /// <summary>Records --limit in the result, then writes it to --json (its summary line on standard output) or, without
+    /// --json, prints it on standard output (the summary on standard error).</summary>
+    internal void Write(System.Text.Json.Nodes.JsonObject json)
+    {
+        RecordLimit(json);
+        var text = json.ToJsonString(JsonDefaults.Indented);
+        if (Json is not null)
+        {
+            Console.WriteLine(EvalText.Summary(json));
+            AtomicFile.WriteAllText(Json, text);
+            Console.WriteLine($"wrote {Json}");
+        }
+        else
+        {
+            Console.Error.WriteLine(EvalText.Summary(json));
+            Console.WriteLine(text);
+        }
+    }
 }
 
 /// <summary>Options of <c>protocl eval knn</c>.</summary>
@@ -137,19 +156,7 @@ public abstract class EvalCommand<TSettings>(Protocol protocol) : Command<TSetti
         using var test = testData;
         var settings = s.Settings;
         var json = ConsoleProgress.Run(o => EvaluationRunner.Run(protocol, s.Checkpoint, train, test, settings, (stage, d, t) => o.Progress(stage, d, t)));
-        s.RecordLimit(json);
-        var text = json.ToJsonString(JsonDefaults.Indented);
-        if (s.Json is not null)
-        {
-            Console.WriteLine(EvalText.Summary(json));
-            AtomicFile.WriteAllText(s.Json, text);
-            Console.WriteLine($"wrote {s.Json}");
-        }
-        else
-        {
-            Console.Error.WriteLine(EvalText.Summary(json));
-            Console.WriteLine(text);
-        }
+        s.Write(json);
         return 0;
     }
 }
@@ -256,19 +263,7 @@ public sealed class EvalFineTuneCommand : Command<EvalFineTuneSettings>
         using var test = testData;
         var options = s.Options;
         var json = ConsoleProgress.Run(o => EvaluationRunner.RunFineTune(s.Checkpoint, train, test, options, (stage, d, t) => o.Progress(stage, d, t)));
-        s.RecordLimit(json);
-        var text = json.ToJsonString(JsonDefaults.Indented);
-        if (s.Json is not null)
-        {
-            Console.WriteLine(EvalText.Summary(json));
-            AtomicFile.WriteAllText(s.Json, text);
-            Console.WriteLine($"wrote {s.Json}");
-        }
-        else
-        {
-            Console.Error.WriteLine(EvalText.Summary(json));
-            Console.WriteLine(text);
-        }
+        s.Write(json);
         return 0;
     }
 }
