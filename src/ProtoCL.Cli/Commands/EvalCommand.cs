@@ -257,7 +257,7 @@ public sealed class EvalFineTuneCommand : Command<EvalFineTuneSettings>
         ConsoleProgress.ResultOnStandardOutput = s.Json is null;           // the JSON goes to stdout: keep it clean
         OutputFile.ThrowIfTaken(s.Force, s.Json);                          // before any image is read
         if (s.Checkpoint == "raw")                                         // before minutes of reading
-            throw new UserError("fine-tuning trains a network and raw pixels have none; --checkpoint random gives the supervised baseline (the same network trained from scratch on the same labels)");
+            throw new UserError(FeatureSource.RawCannotFineTune);
         var (trainData, testData) = s.LoadData();
         using var train = trainData;
         using var test = testData;

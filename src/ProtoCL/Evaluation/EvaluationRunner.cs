@@ -222,15 +222,13 @@ public static class EvaluationRunner
         ArgumentNullException.ThrowIfNull(test);
         ArgumentNullException.ThrowIfNull(options);
         if (checkpoint == "raw")
-            throw new ArgumentException("fine-tuning trains a network and raw pixels have none; --checkpoint random gives the supervised baseline (the same network trained from scratch on the same labels)");
+            throw new ArgumentException(FeatureSource.RawCannotFineTune);
         var (trainLabels, testLabels) = Labels([Protocol.Linear], train, test);   // scored as a classifier: test classes must be training classes
         Func<ResNetEncoder> make;
         float[] mean, std;
         if (checkpoint == "random" || checkpoint.StartsWith("random:", StringComparison.Ordinal))
         {
-            var encoderOptions = (checkpoint == "random" ? new EncoderOptions() : FeatureSource.MetaOf(checkpoint)?.Options.Encoder
-                                  ?? throw new FileNotFoundException($"no checkpoint to take the architecture from: {checkpoint[7..]}"))
-                                 with { InChannels = train.Channels, ImageSize = Math.Max(train.Height, train.Width) };
+            var encoderOptions = FeatureSource.RandomEncoderOptions(checkpoint, train);
             (mean, std) = FeatureExtractor.ChannelStatistics(train);
             make = () => { manual_seed(options.Seed); return new ResNetEncoder(encoderOptions); };
         }

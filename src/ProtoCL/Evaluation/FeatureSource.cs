@@ -28,12 +28,8 @@ public static class FeatureSource
         }
         if (checkpoint == "random" || checkpoint.StartsWith("random:", StringComparison.Ordinal))
         {
-            var options = checkpoint == "random"
-                ? new EncoderOptions()
-                : Checkpoint.ReadMeta(CheckpointFile(checkpoint[7..])).Options.Encoder;
-            options = options with { InChannels = data.Channels, ImageSize = Math.Max(data.Height, data.Width) };
             manual_seed(seed);
-            using var encoder = new ResNetEncoder(options);
+            using var encoder = new ResNetEncoder(RandomEncoderOptions(checkpoint, data));
             var (mean, std) = FeatureExtractor.ChannelStatistics(statistics ?? data);
             return FeatureExtractor.Extract(encoder, data, new BatchAugmenter(new AugmentationOptions(), mean, std), FeatureKind.Backbone, 512, progress);
         }
@@ -44,6 +40,16 @@ public static class FeatureSource
             return FeatureExtractor.Extract(trained, data, new BatchAugmenter(new AugmentationOptions(), meta.ChannelMean, meta.ChannelStd), FeatureKind.Backbone, 512, progress);
         }
     }
+
+    /// <summary>The architecture of the <c>random</c> baseline (the default, the paper's) or of <c>random:DIR</c> (DIR's
+    /// checkpoint's; a clear <see cref="FileNotFoundException"/> when DIR holds none), built for <paramref name="data"/>'s
+    /// channels and image size.</summary>
+    public static EncoderOptions RandomEncoderOptions(string checkpoint, ImageDataset data) =>
+        (checkpoint == "random" ? new EncoderOptions() : Checkpoint.ReadMeta(CheckpointFile(checkpoint[7..])).Options.Encoder)
+        with { InChannels = data.Channels, ImageSize = Math.Max(data.Height, data.Width) };
+
+    /// <summary>What <c>eval finetune</c> says of <c>--checkpoint raw</c>: pixels have no network to fine-tune.</summary>
+    public const string RawCannotFineTune = "fine-tuning trains a network and raw pixels have none; --checkpoint random gives the supervised baseline (the same network trained from scratch on the same labels)";
 
     /// <summary>
     /// The side a run's image folder was loaded at (<see cref="TrainingOptions.LoadSize"/>), for reading other folders the
