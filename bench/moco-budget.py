@@ -1,19 +1,21 @@
 #!/usr/bin/env python3
 """MoCo at another budget (OUT/NAME-{lowshot,cluster}-seed<s>.json, s = 0..4) against the Table 1 run's raw pixels and
-MoCo (8 epochs, width 16; TABLE/evals/<m>-*.json for the table's seed 0, TABLE/draws/ and TABLE/cluster-seeds/ for
-seeds 1-4): low-shot accuracy over the same 25 draws, paired, and AMI per k-means seed.
-Usage: bench/moco-budget.py OUT TABLE [NAME EPOCHS WIDTH]   (default moco-e16 16 16; Debian's python3)"""
+MoCo (8 epochs, width 16; TABLE/evals/<m>-*.json for the table's own draw seed, TABLE/draws/ and TABLE/cluster-seeds/
+for the other seeds of 0-4): low-shot accuracy over the same 25 draws, paired, and AMI per k-means seed.
+Usage: bench/moco-budget.py OUT TABLE [NAME EPOCHS WIDTH LR]   (default moco-e16 16 16 0.06; Debian's python3)"""
 import json, os, statistics, sys
 
 from lowshot_pairs import KS, paired
 
 out, table = sys.argv[1], sys.argv[2]
-name, epochs, width = (sys.argv[3:6] + ["moco-e16", "16", "16"][len(sys.argv[3:6]):])
+name, epochs, width, lr = (sys.argv[3:7] + ["moco-e16", "16", "16", "0.06"][len(sys.argv[3:7]):])
 
 
 def table_file(m, protocol, seed):
-    if seed == 0:
-        return os.path.join(table, "evals", f"{m}-{protocol}.json")
+    """The table's own evaluation where its seed is this one, else the extra draws / k-means seeds beside it."""
+    own = os.path.join(table, "evals", f"{m}-{protocol}.json")
+    if os.path.exists(own) and json.load(open(own))["seed"] == seed:
+        return own
     sub = "draws" if protocol == "lowshot" else "cluster-seeds"
     return os.path.join(table, sub, f"{m}-{protocol}-seed{seed}.json")
 
@@ -35,7 +37,7 @@ for m in rows:
         for k in KS:
             acc[m][k].extend(d["results"][k]["accuracies"])
 n = len(acc["raw"]["1"])
-print(f"# MoCo at {epochs} epochs, width {width} ({name}) against raw pixels and the table's MoCo (8 epochs, width 16)\n")
+print(f"# MoCo at {epochs} epochs, width {width}, lr {lr} ({name}) against raw pixels and the MoCo of {table} (8 epochs, width 16, lr 0.06)\n")
 print(f"Low-shot accuracy (%), mean over {n} draws (draw seeds 0-4, 5 draws each; the same labelled images for every row):\n")
 print("| row | " + " | ".join(f"k={k}" for k in KS) + " |")
 print("|---|" + "---|" * len(KS))
@@ -50,8 +52,14 @@ for a, b in [(name, "raw"), (name, "moco"), ("moco", "raw")]:
         diffs, mean, se, won = paired(acc[a][k], acc[b][k])
         cells.append(f"{mean:+.1f} ± {se:.1f} ({won}/{len(diffs)})")
     print(f"| {a} - {b} | " + " | ".join(cells) + " |")
+print("\nAveraged over k (each draw's mean over k = 1..16 of the paired difference), mean ± standard error, draws won:\n")
+for a, b in [(name, "raw"), (name, "moco"), ("moco", "raw")]:
+    per_draw = [[x for x in paired(acc[a][k], acc[b][k])[0]] for k in KS]
+    means = [statistics.mean(col) for col in zip(*per_draw)]
+    _, mean, se, won = paired([m / 100 for m in means], [0.0] * len(means))
+    print(f"- {a} - {b}: {mean:+.2f} ± {se:.2f} ({won}/{len(means)})")
 first = {m: json.load(open(files(m, "lowshot")[0]))["results"]["1"]["accuracy_mean"] for m in rows}
-print(f"\nIn the table's own 5 draws (seed 0), k = 1: raw {100 * first['raw']:.1f}, moco {100 * first['moco']:.1f}, {name} {100 * first[name]:.1f}.")
+print(f"\nIn draw seed 0's 5 draws, k = 1: raw {100 * first['raw']:.1f}, moco {100 * first['moco']:.1f}, {name} {100 * first[name]:.1f}.")
 print("\nClustering AMI (k-means with K = 10 on the test features) per k-means seed:\n")
 print("| row | seed 0 | seed 1 | seed 2 | seed 3 | seed 4 | mean |")
 print("|---|---|---|---|---|---|---|")
