@@ -31,6 +31,10 @@ public sealed record RunReportOptions
     /// <summary>Query rows of the nearest-neighbour picture (one per class when the images have labels; 10 covers every
     /// class of Fashion-MNIST and CIFAR-10; an image folder with more classes shows its first 10).</summary>
     public int NeighbourQueries { get; init; } = 10;
+
+    /// <summary>Why no images were given for the map and the neighbour picture, said where they would stand (null:
+    /// nothing is said).</summary>
+    public string? NoImagesReason { get; init; }
 }
 
 /// <summary>
@@ -108,6 +112,8 @@ public static partial class RunReport
                 sections.Add(("Nearest neighbours", $"<p>The nearest-neighbour picture and the feature map are left out: {HtmlTable.Escape(why)}.</p>"));
                 progress?.Invoke($"note: the map and the neighbour picture are left out: {why}");
             }
+            else if (options.NoImagesReason is { } reason)
+                sections.Add(("Nearest neighbours", $"<p>The nearest-neighbour picture and the feature map are left out: {HtmlTable.Escape(reason)}.</p>"));
             if (meta.LastClusters is not null) AddPrototypeGrids(files, run, meta, train, trainError, options.Seed, sections, progress);
             else if (meta.Options.UsesPrototypes)
                 sections.Add(("Prototypes", $"<p>No prototype grids: the run has no E-step yet (it ended within its {meta.Options.WarmupEpochs} warm-up epoch(s), which train without prototypes).</p>"));

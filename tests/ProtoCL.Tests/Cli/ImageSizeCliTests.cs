@@ -53,6 +53,32 @@ public class ImageSizeCliTests
         var resumed = CliProcess.Run(300, "train", "--epochs", "2", "--out", run, "--resume"); // the recorded size, without repeating it
         Assert.True(resumed.Code == 0, resumed.Output);
         Assert.Contains("on 16 images (3x8x8)", resumed.Output);
+
+        // report without --data maps the images the run trained on, its folder read at the recorded 8 x 8.
+        var report = CliProcess.Run(300, "report", "--run", run, "--neighbours", "3");
+        Assert.True(report.Code == 0, report.Output);
+        Assert.Contains("note: no --data: reading up to 5,000 of the images the run trained on, from ", report.Output);
+        Assert.Contains("computing the backbone features of the 16 images of ", report.Output);
+        foreach (var png in new[] { "pca.png", "neighbours.png" }) Assert.True(File.Exists(Path.Combine(run, png)), $"{png} missing");
+        Assert.Contains("these 16 images are the images the run trained on", File.ReadAllText(Path.Combine(run, "index.html")));
+
+        // The folder moved away: the report is still written, says why the map is missing, and removes the old map.
+        Directory.Move(photos, photos + "-moved");
+        try
+        {
+            var gone = CliProcess.Run(300, "report", "--run", run);
+            Assert.True(gone.Code == 0, gone.Output);
+            Assert.Contains("note: the map and the neighbour picture are left out: no --data, and the images the run trained on (", gone.Output);
+            var html = File.ReadAllText(Path.Combine(run, "index.html"));
+            Assert.Contains("The nearest-neighbour picture and the feature map are left out: no --data, and the images the run trained on (", html);
+            Assert.Contains("are not found; pass --data with their path or with other images.", html);
+            foreach (var png in new[] { "pca.png", "neighbours.png" }) Assert.False(File.Exists(Path.Combine(run, png)), $"{png} kept");
+            Assert.True(File.Exists(Path.Combine(run, "curves.png")));
+        }
+        finally
+        {
+            Directory.Move(photos + "-moved", photos);
+        }
         Directory.Delete(dir, true);
     }
 

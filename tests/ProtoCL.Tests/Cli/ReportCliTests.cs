@@ -46,10 +46,10 @@ public class ReportCliTests
         Assert.Contains("<th>accuracy %</th>", html);
         Assert.Contains("10,000", html);
         Assert.Matches(new Regex(@"5 nearest images among the 5,000 labelled images of embedded:fashion-mnist-test .*<b>\d+\.\d %</b> share its label"), html);
-        // train's data was the first 320 embedded images, report's default --data the first 5,000 of the same set.
+        // train's data was the first 320 embedded images, report's default --data (the run's own images) the first 5,000 of the same set.
         Assert.Contains("<b>A training-set number</b>: the first 320 of these 5,000 images are the images the run trained on", html);
         // The console says what each step reads or draws, and for what.
-        Assert.Contains("reading up to 5,000 images of embedded (the embedded Fashion-MNIST test split) for the nearest-neighbour picture and the feature map", r.Output);
+        Assert.Contains("note: no --data: reading up to 5,000 of the images the run trained on, from embedded:fashion-mnist-test, for the nearest-neighbour picture and the feature map", r.Output);
         Assert.Contains("reading the run's 320 training images from embedded:fashion-mnist-test for the prototype grids", r.Output);
         Assert.Contains("computing the backbone features of the 5,000 images of embedded:fashion-mnist-test", r.Output);
         foreach (var src in new[] { "neighbours.png", "lowshot.png", "prototypes-k16.png" }) Assert.Contains($"src=\"{src}\"", html);
