@@ -206,6 +206,7 @@ public sealed class EvalFineTuneSettings : EvalProtocolSettings
     [CommandOption("--min-steps <N>")] [Description("SGD steps per percentage, at least (default 500; 0: --epochs alone decides, quicker on a small subset).")] public int? MinSteps { get; set; }
     [CommandOption("--lr-backbone <X>")] [Description("SGD learning rate of the pre-trained backbone (default 0.01; 0 keeps its weights, while its BatchNorm statistics still follow the subset).")] public double? LrBackbone { get; set; }
     [CommandOption("--lr-head <X>")] [Description("SGD learning rate of the new linear classifier (default 0.1).")] public double? LrHead { get; set; }
+    [CommandOption("--precision <P>")] [Description("fp32 (default, as the other protocols extract features) or bf16: convolutions in bfloat16 with float32 master weights, about twice as fast on processors with AVX-512 BF16.")] public string? Precision { get; set; }
     [CommandOption("-k|--neighbours|--neighbors <N>", IsHidden = true)] public int? K { get; set; }
     [CommandOption("--temperature <T>", IsHidden = true)] public double? Temperature { get; set; }
     [CommandOption("--shots <K,K,...>", IsHidden = true)] public string? Shots { get; set; }
@@ -213,6 +214,8 @@ public sealed class EvalFineTuneSettings : EvalProtocolSettings
     public override Spectre.Console.ValidationResult Validate()
     {
         var error = OtherProtocolsError(K is not null || Temperature is not null, Shots is not null)
+            ?? (Precision is not (null or "fp32" or "bf16") ? $"--precision must be fp32 or bf16 (got '{Precision}')" : null)
+            ?? (Precision == "bf16" && !Training.CpuFeatures.HasBf16 ? FineTuneOptions.Bf16Unsupported : null)
             ?? (Percent is not null && ParsePercents(Percent) is null ? $"--percent must be distinct percentages in (0, 100] separated by commas, such as 1,10 (got '{Percent}')" : null)
             ?? (Epochs < 1 ? $"--epochs must be at least 1 (got {Epochs})" : null)
             ?? (MinSteps < 0 ? $"--min-steps must be 0 or more (got {MinSteps})" : null)
@@ -234,6 +237,7 @@ public sealed class EvalFineTuneSettings : EvalProtocolSettings
                 MinSteps = MinSteps ?? o.MinSteps,
                 BackboneLearningRate = LrBackbone ?? o.BackboneLearningRate,
                 HeadLearningRate = LrHead ?? o.HeadLearningRate,
+                Precision = Precision == "bf16" ? Training.Precision.Bf16 : Training.Precision.Fp32,
             };
         }
     }

@@ -2,6 +2,7 @@ using System.Globalization;
 using ProtoCL.Augmentation;
 using ProtoCL.Data;
 using ProtoCL.Model;
+using ProtoCL.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -69,6 +70,7 @@ public static class FineTune
             DecayFactor = options.DecayFactor,
             CropScaleMin = options.CropScaleMin,
             Seed = options.Seed,
+            Precision = options.Precision == Precision.Bf16 ? "bf16" : "fp32",
         };
     }
 
@@ -153,7 +155,7 @@ public static class FineTune
                 {
                     using var stepScope = NewDisposeScope();
                     var index = order.narrow(0, start, size);                  // [B]
-                    var x = augmenter.Augment(images.index_select(0, index), generator); // [B, C, H, W]
+                    var x = Input(augmenter.Augment(images.index_select(0, index), generator), options.Precision); // [B, C, H, W]
                     var y = labels.index_select(0, index);                     // [B]
                     var logits = head.call(encoder.Features(x));               // [B, classes]
                     var loss = nn.functional.cross_entropy(logits, y);        // []
@@ -173,10 +175,10 @@ public static class FineTune
         }
         encoder.eval();
         head.eval();
-        var (trainTop1, _) = Score(encoder, head, augmenter, images, labels, classes);
+        var (trainTop1, _) = Score(encoder, head, augmenter, images, labels, classes, options.Precision);
         var testRows = Enumerable.Range(0, testLabels.Length).Where(i => testLabels[i] >= 0).Select(i => (long)i).ToArray();
         var testImages = testRows.Length == test.Count ? test.Images : test.Images.index_select(0, tensor(testRows)); // [M, C, H, W]
-        var (top1, top5) = Score(encoder, head, augmenter, testImages, tensor(testRows.Select(i => (long)testLabels[i]).ToArray()), classes);
+        var (top1, top5) = Score(encoder, head, augmenter, testImages, tensor(testRows.Select(i => (long)testLabels[i]).ToArray()), classes, options.Precision);
         return new FineTunePercent
         {
             Accuracy = top1,
@@ -192,7 +194,7 @@ public static class FineTune
     }
 
     /// <summary>Top-1 and top-min(5, classes) accuracy of the fine-tuned network on un-augmented images, in eval mode.</summary>
-    private static (double Top1, double Top5) Score(ResNetEncoder encoder, nn.Module<Tensor, Tensor> head, BatchAugmenter augmenter, Tensor images, Tensor labels, int classes)
+    private static (double Top1, double Top5) Score(ResNetEncoder encoder, nn.Module<Tensor, Tensor> head, BatchAugmenter augmenter, Tensor images, Tensor labels, int classes, Precision precision)
     {
         using var _ = no_grad();
         long n = images.shape[0], top1 = 0, top5 = 0;
@@ -201,7 +203,7 @@ public static class FineTune
         {
             using var scope = NewDisposeScope();
             long count = Math.Min(512, n - start);
-            var logits = head.call(encoder.Features(augmenter.Plain(images.narrow(0, start, count)))); // [B, classes]
+            var logits = head.call(encoder.Features(Input(augmenter.Plain(images.narrow(0, start, count)), precision))); // [B, classes]
             var y = labels.narrow(0, start, count);                                                     // [B]
             var (h1, hk) = Hits(logits, y, k);
             top1 += h1;
@@ -209,6 +211,10 @@ public static class FineTune
         }
         return (top1 / (double)n, top5 / (double)n);
     }
+
+    /// <summary>The normalised batch <paramref name="x"/> [B, C, H, W] in the dtype the convolutions run in: a bfloat16 input
+    /// runs them in bfloat16 (<see cref="ConvLayer"/>); the pooled features come back as float32 for the classifier.</summary>
+    private static Tensor Input(Tensor x, Precision precision) => precision == Precision.Bf16 ? x.to(ScalarType.BFloat16) : x; // [B, C, H, W]
 
     /// <summary>How many rows of <paramref name="logits"/> [B, C] rank their label (<paramref name="labels"/> [B]) first, and
     /// how many rank it among their <paramref name="k"/> largest.</summary>

@@ -1,3 +1,5 @@
+using ProtoCL.Training;
+
 namespace ProtoCL.Evaluation;
 
 /// <summary>
@@ -43,6 +45,11 @@ public sealed record FineTuneOptions
     /// <summary>Seed of the labelled subset, the classifier's initialisation, the minibatch order and the augmentation: 0.</summary>
     public int Seed { get; init; }
 
+    /// <summary>Arithmetic of the convolutions while fine-tuning and scoring: fp32, as the frozen-feature protocols extract
+    /// their features. bf16 runs them in bfloat16 with float32 master weights, optimiser state, classifier and loss, as
+    /// training's <c>--precision bf16</c> does (processors with AVX-512 BF16).</summary>
+    public Precision Precision { get; init; } = Precision.Fp32;
+
     /// <summary>The epochs a subset cut into <paramref name="batchesPerEpoch"/> minibatches is trained for: <see cref="Epochs"/>, or
     /// as many more as <see cref="MinSteps"/> needs.</summary>
     public int EpochsFor(int batchesPerEpoch) => Math.Max(Epochs, (MinSteps + batchesPerEpoch - 1) / batchesPerEpoch);
@@ -69,5 +76,9 @@ public sealed record FineTuneOptions
         if (!(WeightDecay >= 0)) throw new ArgumentException($"WeightDecay must be >= 0, got {WeightDecay}");
         if (!(DecayFactor > 0 && DecayFactor <= 1)) throw new ArgumentException($"DecayFactor must be in (0, 1], got {DecayFactor}");
         if (!(CropScaleMin > 0 && CropScaleMin <= 1)) throw new ArgumentException($"CropScaleMin must be in (0, 1], got {CropScaleMin}");
+        if (Precision == Precision.Bf16 && !CpuFeatures.HasBf16) throw new ArgumentException(Bf16Unsupported);
     }
+
+    /// <summary>What is said when bf16 is asked of a processor without AVX-512 BF16.</summary>
+    public const string Bf16Unsupported = "--precision bf16 needs a processor with AVX-512 BF16 (avx512_bf16); this one lacks it: use --precision fp32";
 }

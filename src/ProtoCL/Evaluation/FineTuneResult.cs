@@ -51,6 +51,10 @@ public sealed record FineTuneResult
     /// <summary>Seed of the subsets, initialisation, order and augmentation.</summary>
     [JsonPropertyName("seed")]
     public required int Seed { get; init; }
+
+    /// <summary>Arithmetic of the convolutions: "fp32" or "bf16".</summary>
+    [JsonPropertyName("precision")]
+    public required string Precision { get; init; }
 }
 
 /// <summary>Fine-tuning on one percentage of the labels.</summary>

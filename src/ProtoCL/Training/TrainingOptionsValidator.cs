@@ -40,7 +40,7 @@ public static class TrainingOptionsValidator
             Need(o.Clusters.Distinct().Count() == o.Clusters.Length, $"--clusters has a repeated K ({string.Join(",", o.Clusters)})");
         }
         if (o.Precision == Precision.Bf16 && !CpuFeatures.HasBf16)
-            errors.Add("--precision bf16 needs a processor with AVX-512 BF16 (avx512_bf16); this one lacks it: use --precision fp32");
+            errors.Add(Evaluation.FineTuneOptions.Bf16Unsupported);
         if (imageCount is int n)
         {
             Need(n >= 2, $"the data holds {n} image(s); training needs at least 2");

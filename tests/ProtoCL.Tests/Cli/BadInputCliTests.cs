@@ -63,6 +63,7 @@ public class BadInputCliTests
         { "--lr-head must be positive (got 0)", ["eval", "finetune", "--checkpoint", "random", "--lr-head", "0"] },
         { "no such checkpoint: /nonexistent-run", ["eval", "finetune", "--checkpoint", "/nonexistent-run", "--train-data", "embedded", "--test-data", "embedded", "--limit", "100"] },
         { "--min-steps must be 0 or more (got -1)", ["eval", "finetune", "--checkpoint", "random", "--min-steps", "-1"] },
+        { "--precision must be fp32 or bf16 (got 'fp16')", ["eval", "finetune", "--checkpoint", "random", "--precision", "fp16"] },
         { "--shots is lowshot's option (eval lowshot, eval all); this protocol does not read it", ["eval", "finetune", "--checkpoint", "random", "--shots", "1"] },
         { "--methods must be pcl, moco, simclr or pcl-simclr (got 'bogus')", ["reproduce", "table1", "--methods", "moco,bogus", "--runs", "OUT"] },
         { "--methods must be pcl, moco, simclr or pcl-simclr (got '')", ["reproduce", "table1", "--methods", "", "--runs", "OUT"] },
