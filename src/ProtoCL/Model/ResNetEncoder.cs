@@ -40,8 +40,8 @@ public sealed class ResNetEncoder : nn.Module<Tensor, Tensor>
         bn1 = new SplitBatchNorm2d(w, g);
         if (!options.CifarStem) maxpool = nn.MaxPool2d(3, stride: 2, padding: 1);
         bool basic = options.Arch == Architecture.ResNet18;
-        int[] blocks = basic ? [2, 2, 2, 2] : [3, 4, 6, 3];
-        int expansion = basic ? BasicBlock.Expansion : Bottleneck.Expansion;
+        int[] blocks = ResNetSize.Blocks(options.Arch);
+        int expansion = ResNetSize.Expansion(options.Arch);
         long inPlanes = w;
         Sequential MakeLayer(long planes, int count, long stride)
         {

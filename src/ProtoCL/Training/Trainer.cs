@@ -68,6 +68,7 @@ public sealed class Trainer : IDisposable
             throw new ArgumentException(_o.ExifOrientation
                 ? $"the options record images turned upright by their EXIF orientation (ExifOrientation), but {data.Source} was read without; load it with DataLoadOptions.ApplyExifOrientation = true"
                 : $"{data.Source} was read turned upright by EXIF orientation, but the options do not record it; set TrainingOptions.ExifOrientation = true");
+        MemoryEstimate.ThrowIfTooLarge(_o, data);                           // before any model is built
         set_num_threads(_o.Threads);
 
         CheckpointMeta? meta = resume && run is { HasCheckpoint: true } ? Checkpoint.ReadMeta(run.Checkpoint) : null;

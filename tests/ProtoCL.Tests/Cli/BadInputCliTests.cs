@@ -151,6 +151,9 @@ public class BadInputCliTests
         File.WriteAllText(Path.Combine(dir, "metrics.jsonl"), "precious\n");
         AssertCleanFailure(CliProcess.Run(120, "train", "--data", "/nonexistent/x-images-idx3-ubyte.gz", "--out", dir, "--force"), "no such file");
         AssertCleanFailure(CliProcess.Run(120, "train", "--limit", "100", "--epochs", "-3", "--out", dir, "--force"), "--epochs");
+        // A run that cannot fit in memory (about 1 TB: ResNet-50 at width 1024, 1,024 images a step) is refused before --force clears anything.
+        AssertCleanFailure(CliProcess.Run(120, "train", "--preset", "small", "--method", "moco", "--arch", "resnet50", "--width", "1024", "--limit", "1024",
+            "--batch-size", "1024", "--out", dir, "--force"), "GB of memory (a training step of 1024 images: 961.8 GB), more than this machine's");
         Assert.Equal("precious\n", File.ReadAllText(Path.Combine(dir, "metrics.jsonl")));
         Directory.Delete(dir, true);
     }
