@@ -63,7 +63,7 @@ public sealed class TrainCommand : Command<TrainSettings>
             throw new UserError(string.Join("; ", problems) + (settings.Preset is null && saved is null
                 ? $" ({(settings.Resume ? $"{run.Path} holds no run to resume, so --resume starts a new one; " : "")}no --preset was given, so these are the paper's ImageNet settings; --preset small suits 10k-60k small images)" : ""));
 
-        MemoryEstimate.ThrowIfTooLarge(options, data);                       // before --force clears anything
+        var memory = MemoryEstimate.ThrowIfTooLarge(options, data);          // before --force clears anything
         using var held = RunLock.Acquire(run.Path);                            // not while another process trains this folder
         if (settings.Force && run.HasRunFiles) Clear(run);
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -73,7 +73,6 @@ public sealed class TrainCommand : Command<TrainSettings>
         try
         {
             Console.WriteLine($"training {options.Method.Name()} on {data.Count} images ({data.Channels}x{data.Height}x{data.Width}) from {data.Source} into {run.Path}");
-            var memory = MemoryEstimate.For(options, data);
             Console.WriteLine($"memory: about {memory.TotalBytes / 1e9:F2} GB beyond the images, estimated from the settings (a training step: {memory.StepBytes / 1e9:F2} GB)");
             if (MemoryEstimate.AvailableNow() is long free && memory.Note(free) is string memoryNote)
                 Console.Error.WriteLine(memoryNote);

@@ -70,14 +70,15 @@ public sealed record MemoryEstimate
         return For(o, data.Count, data.Channels, data.Height, data.Width);
     }
 
-    /// <summary>Throws <see cref="ArgumentException"/> with <see cref="Refusal"/>'s line when the run of <paramref name="o"/> on
-    /// <paramref name="data"/> cannot fit in <paramref name="totalBytes"/> (default: the memory this process may use, the
-    /// machine's or its container's).</summary>
-    public static void ThrowIfTooLarge(TrainingOptions o, ImageDataset data, long? totalBytes = null)
+    /// <summary>The estimate of the run of <paramref name="o"/> on <paramref name="data"/>; throws <see cref="ArgumentException"/>
+    /// with <see cref="Refusal"/>'s line when it cannot fit in <paramref name="totalBytes"/> (default: the memory this
+    /// process may use, the machine's or its container's).</summary>
+    public static MemoryEstimate ThrowIfTooLarge(TrainingOptions o, ImageDataset data, long? totalBytes = null)
     {
-        ArgumentNullException.ThrowIfNull(data);
-        if (For(o, data).Refusal(o, data.Images.NumberOfElements, totalBytes ?? GC.GetGCMemoryInfo().TotalAvailableMemoryBytes) is string refusal)
+        var estimate = For(o, data);
+        if (estimate.Refusal(o, data.Images.NumberOfElements, totalBytes ?? GC.GetGCMemoryInfo().TotalAvailableMemoryBytes) is string refusal)
             throw new ArgumentException(refusal);
+        return estimate;
     }
 
     /// <summary>The memory free for new work now (Linux: MemAvailable of /proc/meminfo), in bytes; null where it cannot be read.</summary>

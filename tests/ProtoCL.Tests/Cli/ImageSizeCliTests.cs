@@ -28,6 +28,9 @@ public class ImageSizeCliTests
 
         Assert.True(train.Code == 0, train.Output);
         Assert.Contains("on 16 images (3x8x8)", train.Output);
+        // The runtime's 300 MB dominate: a step of 8 images x 1,200 convolution outputs x 22 B is 0.2 MB, the parameters
+        // (11,250 in the backbone and 2,176 in the 16 -> 128 head, four copies of 4 B) 0.2 MB.
+        Assert.Contains("memory: about 0.30 GB beyond the images, estimated from the settings (a training step: 0.00 GB)", train.Output);
         Assert.DoesNotContain("note: training at", train.Output);
         using (var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "config.json"))))
             Assert.Equal(8, config.RootElement.GetProperty("options").GetProperty("load_size").GetInt32());
