@@ -62,10 +62,18 @@ public class DataSettings : CommandSettings
         if (Data is not null || EvaluationRunner.TrainedCheckpoint(checkpoint) is not { } run)
             return LoadFor(checkpoint, Data, LoadOptions, OnBadImage);
         var path = DatasetLoader.PathOf(run.Source);
-        if (path != DatasetLoader.EmbeddedPath && !File.Exists(path) && !Directory.Exists(path))
-            throw new UserError($"no --data, and the images the run trained on ({run.Source}) are not found; pass --data with their path or with other images");
+        if (TrainingImagesMissing(run) is string missing) throw new UserError(missing);
         Console.Error.WriteLine($"note: no --data: reading the {run.ImageCount:N0} images the run trained on from {run.Source}");
         return LoadFor(checkpoint, path, LoadOptions with { Limit = Limit ?? run.ImageCount }, OnBadImage);
+    }
+
+    /// <summary>What is said when a command without --data would read the images <paramref name="run"/> trained on and
+    /// they are no longer at the path it recorded; null when they are there (or are the embedded set).</summary>
+    public static string? TrainingImagesMissing(CheckpointMeta run)
+    {
+        var path = DatasetLoader.PathOf(run.Source);
+        return path == DatasetLoader.EmbeddedPath || File.Exists(path) || Directory.Exists(path) ? null
+            : $"no --data, and the images the run trained on ({run.Source}) are not found; pass --data with their path or with other images";
     }
 
     /// <summary>The message for a --limit below 1; null when it is unset or at least 1.</summary>

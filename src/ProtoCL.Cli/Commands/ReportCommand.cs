@@ -57,13 +57,12 @@ public sealed class ReportCommand : Command<ReportSettings>
         string? path = s.Data;
         if (path is null && EvaluationRunner.TrainedCheckpoint(s.Run) is { } run)
         {
-            path = DatasetLoader.PathOf(run.Source);
-            if (path != DatasetLoader.EmbeddedPath && !File.Exists(path) && !Directory.Exists(path))
+            if (DataSettings.TrainingImagesMissing(run) is string missing)
             {
-                var missing = $"no --data, and the images the run trained on ({run.Source}) are not found; pass --data with their path or with other images";
                 Console.Error.WriteLine($"note: the map and the neighbour picture are left out: {missing}");
                 return (null, missing);
             }
+            path = DatasetLoader.PathOf(run.Source);
             Console.Error.WriteLine($"note: no --data: reading up to {MapImages:N0} of the images the run trained on, from {run.Source}, for the nearest-neighbour picture and the feature map");
             return (path, null);
         }
