@@ -3,12 +3,13 @@
 # the k-means seeds of 0-4 that the table did not use (1-4 for a table made with seed 0; same features, same protocol:
 # K = classes, 10 restarts, lowest inertia kept).
 # Usage: bench/table1-cluster-seeds.sh [RESULTS_DIR] [METHODS]   (default results/table1, "raw moco pcl simclr pcl-simclr";
+# PROTOCL_DLL runs another build of the CLI; a result already in cluster-seeds/ is kept;
 # writes RESULTS_DIR/cluster-seeds/ and prints AMI per seed, the table's first, its mean and range)
 set -eu
 res=${1:-results/table1}
 methods=${2:-raw moco pcl simclr pcl-simclr}
 mkdir -p "$res/cluster-seeds"
-protocl() { dotnet src/ProtoCL.Cli/bin/Release/net10.0/ProtoCL.Cli.dll "$@"; }
+protocl() { dotnet "${PROTOCL_DLL:-src/ProtoCL.Cli/bin/Release/net10.0/ProtoCL.Cli.dll}" "$@"; }
 field() { /usr/bin/python3 -c "import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])" "$1" "$2"; }
 first=${methods%% *}
 table_seed=$(field "$res/evals/$first-cluster.json" seed)   # every row of a table is evaluated with the same seed

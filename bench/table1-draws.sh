@@ -3,11 +3,12 @@
 # table did not use (1-4 for a table made with seed 0), so each method has 25 draws per k and the claims can be read as
 # paired differences over the same labelled images.
 # The evaluation is the table's (same SVMs, same k, same features); only the seed of the draws changes.
-# Usage: bench/table1-draws.sh [RESULTS_DIR]   (default results/table1; writes RESULTS_DIR/draws/)
+# Usage: bench/table1-draws.sh [RESULTS_DIR]   (default results/table1; writes RESULTS_DIR/draws/; PROTOCL_DLL runs another
+# build of the CLI, e.g. a copy out of the work tree; a draw already in draws/ is kept, so raw pixels' can be copied in)
 set -eu
 res=${1:-results/table1}
 mkdir -p "$res/draws"
-protocl() { dotnet src/ProtoCL.Cli/bin/Release/net10.0/ProtoCL.Cli.dll "$@"; }
+protocl() { dotnet "${PROTOCL_DLL:-src/ProtoCL.Cli/bin/Release/net10.0/ProtoCL.Cli.dll}" "$@"; }
 table_seed=$(/usr/bin/python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['seed'])" "$res/evals/raw-lowshot.json")
 for seed in 0 1 2 3 4; do
   [ "$seed" = "$table_seed" ] && continue
