@@ -204,6 +204,7 @@ public sealed class EvalFineTuneSettings : EvalProtocolSettings
     [CommandOption("--percent <P,P,...>")] [Description("Percentages of each class's labelled training images to fine-tune on (default 1,10, the paper's Table 2).")] public string? Percent { get; set; }
     [CommandOption("--epochs <N>")] [Description("Passes over each labelled subset, at least (default 20; more where a subset would take fewer than --min-steps steps); the learning rates drop x0.2 at 60 % and 80 % of them.")] public int? Epochs { get; set; }
     [CommandOption("--min-steps <N>")] [Description("SGD steps per percentage, at least (default 500; 0: --epochs alone decides, quicker on a small subset).")] public int? MinSteps { get; set; }
+    [CommandOption("--batch-size <N>")] [Description("Labelled images per fine-tuning step (default 256, the paper's batch size); fine-tuning is refused before it starts when the memory it needs, estimated from the network, this and --precision, exceeds the machine's, naming a batch size that fits.")] public int? BatchSize { get; set; }
     [CommandOption("--lr-backbone <X>")] [Description("SGD learning rate of the pre-trained backbone (default 0.01; 0 keeps its weights, while its BatchNorm statistics still follow the subset).")] public double? LrBackbone { get; set; }
     [CommandOption("--lr-head <X>")] [Description("SGD learning rate of the new linear classifier (default 0.1).")] public double? LrHead { get; set; }
     [CommandOption("--precision <P>")] [Description("fp32 (default, as the other protocols extract features) or bf16: convolutions in bfloat16 with float32 master weights, on processors with AVX-512 BF16 (training steps ran 1.8-2.1x faster in bf16, results/bench; fine-tuning's own speed-up is not measured).")] public string? Precision { get; set; }
@@ -219,6 +220,7 @@ public sealed class EvalFineTuneSettings : EvalProtocolSettings
             ?? (Percent is not null && ParsePercents(Percent) is null ? $"--percent must be distinct percentages in (0, 100] separated by commas, such as 1,10 (got '{Percent}')" : null)
             ?? (Epochs < 1 ? $"--epochs must be at least 1 (got {Epochs})" : null)
             ?? (MinSteps < 0 ? $"--min-steps must be 0 or more (got {MinSteps})" : null)
+            ?? (BatchSize < 2 ? $"--batch-size must be at least 2, as BatchNorm needs (got {BatchSize})" : null)
             ?? (LrBackbone is double b && !(b >= 0 && double.IsFinite(b)) ? $"--lr-backbone must be 0 or more (got {LrBackbone})" : null)
             ?? (LrHead is double h && !(h > 0 && double.IsFinite(h)) ? $"--lr-head must be positive (got {LrHead})" : null);
         return error is null ? base.Validate() : Spectre.Console.ValidationResult.Error(error);
@@ -235,6 +237,7 @@ public sealed class EvalFineTuneSettings : EvalProtocolSettings
                 Percents = Percent is null ? o.Percents : ParsePercents(Percent)!,
                 Epochs = Epochs ?? o.Epochs,
                 MinSteps = MinSteps ?? o.MinSteps,
+                BatchSize = BatchSize ?? o.BatchSize,
                 BackboneLearningRate = LrBackbone ?? o.BackboneLearningRate,
                 HeadLearningRate = LrHead ?? o.HeadLearningRate,
                 Precision = Precision == "bf16" ? Training.Precision.Bf16 : Training.Precision.Fp32,

@@ -226,11 +226,13 @@ public static class EvaluationRunner
         var (trainLabels, testLabels) = Labels([Protocol.Linear], train, test);   // scored as a classifier: test classes must be training classes
         Func<ResNetEncoder> make;
         float[] mean, std;
+        EncoderOptions encoderOptions;
         if (checkpoint == "random" || checkpoint.StartsWith("random:", StringComparison.Ordinal))
         {
-            var encoderOptions = FeatureSource.RandomEncoderOptions(checkpoint, train);
+            encoderOptions = FeatureSource.RandomEncoderOptions(checkpoint, train);
             (mean, std) = FeatureExtractor.ChannelStatistics(train);
-            make = () => { manual_seed(options.Seed); return new ResNetEncoder(encoderOptions); };
+            var random = encoderOptions;
+            make = () => { manual_seed(options.Seed); return new ResNetEncoder(random); };
         }
         else
         {
@@ -239,10 +241,12 @@ public static class EvaluationRunner
             meta!.ThrowIfOtherImages(train);
             meta.ThrowIfOtherImages(test);
             (mean, std) = (meta.ChannelMean, meta.ChannelStd);
+            encoderOptions = meta.Options.Encoder;
             make = () => FeatureSource.LoadCheckpoint(checkpoint).Encoder;
         }
-        var result = FineTune.Evaluate(make, mean, std, train, trainLabels, test, testLabels, options, progress);
         int trainLabelled = trainLabels.Count(l => l != ImageDataset.Unlabelled), testLabelled = testLabels.Count(l => l != ImageDataset.Unlabelled);
+        MemoryEstimate.ThrowIfFineTuneTooLarge(encoderOptions, options, train, test, trainLabelled);   // before a network is built
+        var result = FineTune.Evaluate(make, mean, std, train, trainLabels, test, testLabels, options, progress);
         var json = Header(FineTuneResult.Protocol, checkpoint, train, test, trainLabelled, testLabelled, options.Seed,
             trainLabels.Length - trainLabelled, testLabels.Length - testLabelled);
         foreach (var (key, value) in JsonSerializer.SerializeToNode(result, JsonDefaults.Compact)!.AsObject().ToList())

@@ -19,6 +19,9 @@ namespace ProtoCL.Evaluation;
 /// </summary>
 public static class FineTune
 {
+    /// <summary>Images per forward pass when scoring the fine-tuned network: 512, as the frozen-feature protocols extract features.</summary>
+    public const int ScoreBatchSize = 512;
+
     /// <summary>Fine-tunes a fresh encoder from <paramref name="makeEncoder"/> for every percentage in
     /// <paramref name="options"/> and scores it. <paramref name="channelMean"/> and <paramref name="channelStd"/> normalise
     /// the pixels as the encoder was trained. Labels are class indices; <see cref="ImageDataset.Unlabelled"/> rows are never
@@ -199,10 +202,10 @@ public static class FineTune
         using var _ = no_grad();
         long n = images.shape[0], top1 = 0, top5 = 0;
         int k = Math.Min(5, classes);
-        for (long start = 0; start < n; start += 512)
+        for (long start = 0; start < n; start += ScoreBatchSize)
         {
             using var scope = NewDisposeScope();
-            long count = Math.Min(512, n - start);
+            long count = Math.Min(ScoreBatchSize, n - start);
             var logits = head.call(encoder.Features(Input(augmenter.Plain(images.narrow(0, start, count)), precision))); // [B, classes]
             var y = labels.narrow(0, start, count);                                                     // [B]
             var (h1, hk) = Hits(logits, y, k);

@@ -63,6 +63,10 @@ public class BadInputCliTests
         { "--lr-head must be positive (got 0)", ["eval", "finetune", "--checkpoint", "random", "--lr-head", "0"] },
         { "no such checkpoint: /nonexistent-run", ["eval", "finetune", "--checkpoint", "/nonexistent-run", "--train-data", "embedded", "--test-data", "embedded", "--limit", "100"] },
         { "--min-steps must be 0 or more (got -1)", ["eval", "finetune", "--checkpoint", "random", "--min-steps", "-1"] },
+        { "--batch-size must be at least 2, as BatchNorm needs (got 1)", ["eval", "finetune", "--checkpoint", "random", "--batch-size", "1"] },
+        // ResNet-50 (random's default) at 28 x 28 holds tens of MB per image in a fine-tuning step: 10,000 labelled images
+        // in one step need hundreds of GB, refused before a network is built.
+        { "fine-tuning needs about ", ["eval", "finetune", "--checkpoint", "random", "--train-data", "embedded", "--test-data", "embedded", "--batch-size", "10000", "--percent", "100"] },
         { "--precision must be fp32 or bf16 (got 'fp16')", ["eval", "finetune", "--checkpoint", "random", "--precision", "fp16"] },
         { "--shots is lowshot's option (eval lowshot, eval all); this protocol does not read it", ["eval", "finetune", "--checkpoint", "random", "--shots", "1"] },
         { "--methods must be pcl, moco, simclr or pcl-simclr (got 'bogus')", ["reproduce", "table1", "--methods", "moco,bogus", "--runs", "OUT"] },

@@ -1,4 +1,5 @@
 using ProtoCL.Data;
+using ProtoCL.Evaluation;
 using ProtoCL.Model;
 using ProtoCL.Training;
 using static TorchSharp.torch;
@@ -68,6 +69,40 @@ public class MemoryEstimateTests
         Assert.Null(e.Refusal(paper, images, 200_000_000_000));                         // a 200 GB machine holds it
         Assert.Null(e.Note(200_000_000_000));
         Assert.StartsWith($"note: this run needs about {e.TotalBytes / 1e9:F1} GB of memory beyond its images and 10.0 GB is free now", e.Note(10_000_000_000));
+    }
+
+    [Fact]
+    public void Should_CountOneViewAndTheScoringPass_When_EstimatingFineTuning()
+    {
+        // The tiny encoder: 11,350 parameters with weights, gradients and SGD momentum (no key encoder); one step of
+        // min(batch 256, 40 labelled) = 40 images in one view at 1,200 elements x 22 B; scoring 512 images with 8 copies of
+        // the widest layer (128 elements of 4 bytes).
+        var encoder = Tiny(Method.Moco).Encoder;
+        var fp32 = MemoryEstimate.ForFineTune(encoder, new FineTuneOptions(), 40, 8, 8);
+        Assert.Equal(3 * 4 * 11_350, fp32.ParameterBytes);
+        Assert.Equal((long)(40 * 1200 * 22.0), fp32.StepBytes);
+        Assert.Equal(8L * 4 * 512 * 128, fp32.EStepBytes);
+        Assert.Equal(300_000_000 + 3 * 4 * 11_350 + 8L * 4 * 512 * 128, fp32.TotalBytes); // scoring (2.1 MB) outweighs the step (1.06 MB)
+        var bf16 = MemoryEstimate.ForFineTune(encoder, new FineTuneOptions { Precision = Precision.Bf16, BatchSize = 16 }, 40, 8, 8);
+        Assert.Equal((long)(16 * 1200 * 9.5), bf16.StepBytes);                          // the batch, not the 40 labelled images
+    }
+
+    [Fact]
+    public void Should_RefuseFineTuningNamingABatchThatFits_When_ItExceedsTheMemory()
+    {
+        // 10,000 labelled 1 x 8 x 8 images and 1,000 test ones at batch 10,000: a step of 10,000 x 1,200 x 22 B = 264 MB, with
+        // the 300 MB runtime beyond a 500 MB budget. What fits: (0.8 x 500 MB - 300 MB - 136,200 B of parameters - 704,000 B
+        // of images) / 26,400 B per image = 3,756 images.
+        var encoder = Tiny(Method.Moco).Encoder;
+        using var train = new ImageDataset(zeros(10_000, 1, 8, 8, dtype: ScalarType.Byte), null, "train");
+        using var test = new ImageDataset(zeros(1_000, 1, 8, 8, dtype: ScalarType.Byte), null, "test");
+        var o = new FineTuneOptions { BatchSize = 10_000 };
+        var e = Assert.Throws<ArgumentException>(() => MemoryEstimate.ThrowIfFineTuneTooLarge(encoder, o, train, test, 10_000, totalBytes: 500_000_000));
+        long fits = (long)((0.8 * 500e6 - 300e6 - 3 * 4 * 11_350 - 11_000 * 64) / (1200 * 22.0));
+        Assert.Equal(3756, fits);
+        Assert.Equal("fine-tuning needs about 565 MB of memory (a fine-tuning step of 10000 images: 264 MB), more than this machine's 500 MB: " +
+                     "--batch-size 3756 or less fits; --precision bf16 on a processor with AVX-512 BF16 also cuts it", e.Message);
+        MemoryEstimate.ThrowIfFineTuneTooLarge(encoder, o with { BatchSize = 256 }, train, test, 10_000, totalBytes: 500_000_000);   // fits
     }
 
     [Fact]
