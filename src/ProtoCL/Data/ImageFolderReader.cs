@@ -95,12 +95,9 @@ public static class ImageFolderReader
         double need = 2.0 * count * channels * width * height;
         if (need <= available) return;
         string size = sizedBy is null ? $"{width}x{height}" : $"{width}x{height} (the size of its first image, {sizedBy})";
-        throw new DataException($"{root}: {count:N0} images at {size} need at least {Readable(need)} of memory to load, " +
-                                $"more than the {Readable(available)} available; pass --image-size (e.g. 64 or 224) to load them smaller, or --limit to load fewer");
+        throw new DataException($"{root}: {count:N0} images at {size} need at least {IO.ByteSize.Readable(need)} of memory to load, " +
+                                $"more than the {IO.ByteSize.Readable(available)} available; pass --image-size (e.g. 64 or 224) to load them smaller, or --limit to load fewer");
     }
-
-    private static string Readable(double bytes) =>
-        bytes >= 1e9 ? $"{bytes / 1e9:F1} GB" : bytes >= 1e6 ? $"{bytes / 1e6:F1} MB" : $"{bytes / 1e3:F1} KB";
 
     /// <summary>
     /// Reads single image files as <paramref name="like"/>'s images are held: brought to its width and height (the centred

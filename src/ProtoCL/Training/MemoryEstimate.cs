@@ -1,4 +1,5 @@
 using ProtoCL.Data;
+using ProtoCL.IO;
 using ProtoCL.Model;
 
 namespace ProtoCL.Training;
@@ -166,14 +167,12 @@ public sealed record MemoryEstimate
             (_, Precision.Fp32) => $"; {otherCuts}, or {bf16}, also cut it",
             _ => $"; {otherCuts} also cuts it",
         };
-        return $"{what} needs about {Gb(TotalBytes + imageBytes)} of memory ({step} of {batchSize} images: {Gb(StepBytes)}), " +
-               $"more than this machine's {Gb(totalBytes)}: {hint}{cuts}";
+        return $"{what} needs about {ByteSize.Readable(TotalBytes + imageBytes)} of memory ({step} of {batchSize} images: {ByteSize.Readable(StepBytes)}), " +
+               $"more than this machine's {ByteSize.Readable(totalBytes)}: {hint}{cuts}";
     }
 
     /// <summary>A note for a run that fits the machine but not the memory free now (<paramref name="availableBytes"/>); null otherwise.</summary>
     public string? Note(long availableBytes) =>
         TotalBytes <= availableBytes ? null
-            : $"note: this run needs about {Gb(TotalBytes)} of memory beyond its images and {Gb(availableBytes)} is free now; other processes may have to give some back, or the system may stop this one";
-
-    private static string Gb(double bytes) => bytes >= 1e9 ? $"{bytes / 1e9:F1} GB" : $"{bytes / 1e6:F0} MB";
+            : $"note: this run needs about {ByteSize.Readable(TotalBytes)} of memory beyond its images and {ByteSize.Readable(availableBytes)} is free now; other processes may have to give some back, or the system may stop this one";
 }

@@ -100,7 +100,7 @@ public class MemoryEstimateTests
         var e = Assert.Throws<ArgumentException>(() => MemoryEstimate.ThrowIfFineTuneTooLarge(encoder, o, train, test, 10_000, totalBytes: 500_000_000));
         long fits = (long)((0.8 * 500e6 - 300e6 - 3 * 4 * 11_350 - 11_000 * 64) / (1200 * 22.0));
         Assert.Equal(3756, fits);
-        Assert.Equal("fine-tuning needs about 565 MB of memory (a fine-tuning step of 10000 images: 264 MB), more than this machine's 500 MB: " +
+        Assert.Equal("fine-tuning needs about 564.8 MB of memory (a fine-tuning step of 10000 images: 264.0 MB), more than this machine's 500.0 MB: " +
                      "--batch-size 3756 or less fits; --precision bf16 on a processor with AVX-512 BF16 also cuts it", e.Message);
         MemoryEstimate.ThrowIfFineTuneTooLarge(encoder, o with { BatchSize = 256 }, train, test, 10_000, totalBytes: 500_000_000);   // fits
     }
@@ -111,7 +111,7 @@ public class MemoryEstimateTests
         using var data = new ImageDataset(zeros(8, 1, 8, 8, dtype: ScalarType.Byte), null, "zeros");
         var options = Tiny(Method.Moco) with { BatchSize = 4, QueueSize = 8 };
         var e = Assert.Throws<ArgumentException>(() => MemoryEstimate.ThrowIfTooLarge(options, data, totalBytes: 100_000_000));
-        Assert.Contains("more than this machine's 100 MB: even a batch of 2 does not fit", e.Message); // the runtime alone is 300 MB
+        Assert.Contains("more than this machine's 100.0 MB: even a batch of 2 does not fit", e.Message); // the runtime alone is 300 MB
         MemoryEstimate.ThrowIfTooLarge(options, data, totalBytes: 1_000_000_000);       // fits: no exception
     }
 }
