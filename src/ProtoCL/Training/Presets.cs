@@ -17,7 +17,8 @@ public static class Presets
     /// <summary>
     /// Fashion-MNIST-sized data (10k-60k small images) on a few CPU cores: ResNet-18 at width 16, batch 128 with
     /// learning rate 0.06 (MoCo's CIFAR demo's rate, kept at half its batch: more steps per epoch on small data; a MoCo
-    /// pilot at 0.03 was no better, 60.1 against 60.4 averaged over k: results/ablation/table1-pilots.md),
+    /// pilot at 0.03 was no better, 60.1 against 60.4 averaged over k: results/ablation/table1-pilots.md; the reported Table 1
+    /// command passes --lr 0.03 since a second MoCo pilot, with its rule written first, led at 0.03: results/ablation/moco-lr.md),
     /// queue 4096 (r must stay well below N), momentum encoder m = 0.99 (MoCo's CIFAR demo; with a few thousand steps
     /// in all, the paper's 0.999 helps MoCo alone but costs PCL, whose E-step then clusters a lagging key encoder:
     /// results/ablation/table1-momentum.md; with the MLP head it costs MoCo too: results/ablation/table1-variants.md),
