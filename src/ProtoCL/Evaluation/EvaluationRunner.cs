@@ -231,8 +231,7 @@ public static class EvaluationRunner
         {
             encoderOptions = FeatureSource.RandomEncoderOptions(checkpoint, train);
             (mean, std) = FeatureExtractor.ChannelStatistics(train);
-            var random = encoderOptions;
-            make = () => { manual_seed(options.Seed); return new ResNetEncoder(random); };
+            make = () => { manual_seed(options.Seed); return new ResNetEncoder(encoderOptions); };
         }
         else
         {
