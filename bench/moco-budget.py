@@ -2,13 +2,16 @@
 """MoCo at another budget (OUT/NAME-{lowshot,cluster}-seed<s>.json, s = 0..4) against the Table 1 run's raw pixels and
 MoCo (8 epochs, width 16; TABLE/evals/<m>-*.json for the table's own draw seed, TABLE/draws/ and TABLE/cluster-seeds/
 for the other seeds of 0-4): low-shot accuracy over the same 25 draws, paired, and AMI per k-means seed.
-Usage: bench/moco-budget.py OUT TABLE [NAME EPOCHS WIDTH LR]   (default moco-e16 16 16 0.06; Debian's python3)"""
+Usage: bench/moco-budget.py OUT TABLE [NAME EPOCHS WIDTH LR [EXTRA]]   (default moco-e16 16 16 0.06; EXTRA: the run's other
+training flags, named in the heading; Debian's python3)"""
 import json, os, statistics, sys
 
 from lowshot_pairs import KS, paired
 
 out, table = sys.argv[1], sys.argv[2]
 name, epochs, width, lr = (sys.argv[3:7] + ["moco-e16", "16", "16", "0.06"][len(sys.argv[3:7]):])
+extra = sys.argv[7].strip() if len(sys.argv) > 7 else ""
+budget = json.load(open(os.path.join(table, "table1.json")))["budget"]
 
 
 def table_file(m, protocol, seed):
@@ -37,7 +40,9 @@ for m in rows:
         for k in KS:
             acc[m][k].extend(d["results"][k]["accuracies"])
 n = len(acc["raw"]["1"])
-print(f"# MoCo at {epochs} epochs, width {width}, lr {lr} ({name}) against raw pixels and the MoCo of {table} (8 epochs, width 16, lr 0.06)\n")
+flags = f", {extra}" if extra else ""
+print(f"# MoCo at {epochs} epochs, width {width}, lr {lr}{flags} ({name}) against raw pixels and the MoCo of {table} "
+      f"({budget['epochs']} epochs, width {budget['encoder']['width']}, lr {budget['learning_rate']}, weight decay {budget['weight_decay']})\n")
 print(f"Low-shot accuracy (%), mean over {n} draws (draw seeds 0-4, 5 draws each; the same labelled images for every row):\n")
 print("| row | " + " | ".join(f"k={k}" for k in KS) + " |")
 print("|---|" + "---|" * len(KS))
