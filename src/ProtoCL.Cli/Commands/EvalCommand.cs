@@ -269,7 +269,7 @@ public sealed class EvalFineTuneCommand : Command<EvalFineTuneSettings>
         using var train = trainData;
         using var test = testData;
         var options = s.Options;
-        var json = ConsoleProgress.Run(o => EvaluationRunner.RunFineTune(s.Checkpoint, train, test, options, (stage, d, t) => o.Progress(stage, d, t)));
+        var json = ConsoleProgress.Run(o => EvaluationRunner.RunFineTune(s.Checkpoint, train, test, options, (stage, d, t) => o.Progress(stage, d, t), o.Message));
         s.Write(json);
         return 0;
     }

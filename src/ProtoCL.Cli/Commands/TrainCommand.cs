@@ -73,7 +73,7 @@ public sealed class TrainCommand : Command<TrainSettings>
         try
         {
             Console.WriteLine($"training {options.Method.Name()} on {data.Count} images ({data.Channels}x{data.Height}x{data.Width}) from {data.Source} into {run.Path}");
-            Console.WriteLine($"memory: about {memory.TotalBytes / 1e9:F2} GB beyond the images, estimated from the settings (a training step: {memory.StepBytes / 1e9:F2} GB)");
+            Console.WriteLine(memory.Summary("a training step"));
             if (MemoryEstimate.AvailableNow() is long free && memory.Note(free) is string memoryNote)
                 Console.Error.WriteLine(memoryNote);
             if (options.LoadSize is null && Math.Max(data.Height, data.Width) > LargeImageSide)

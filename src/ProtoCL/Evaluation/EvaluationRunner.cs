@@ -212,10 +212,11 @@ public static class EvaluationRunner
     /// The semi-supervised protocol (<see cref="FineTune"/>) on <paramref name="checkpoint"/> (a run folder or checkpoint
     /// file, <c>random</c> or <c>random:DIR</c>, the latter two the supervised baseline trained from scratch on the same
     /// labels); returns the JSON record, as <c>protocl eval finetune --json</c> writes it. <c>raw</c> has no network to
-    /// fine-tune and is refused. <paramref name="progress"/> sees (stage, step, steps) while each percentage trains.
+    /// fine-tune and is refused. <paramref name="progress"/> sees (stage, step, steps) while each percentage trains;
+    /// <paramref name="message"/> gets the memory estimate (<see cref="MemoryEstimate.Summary"/>) before anything is built.
     /// </summary>
     public static JsonObject RunFineTune(string checkpoint, ImageDataset train, ImageDataset test, FineTuneOptions options,
-        Action<string, long, long>? progress = null)
+        Action<string, long, long>? progress = null, Action<string>? message = null)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
         ArgumentNullException.ThrowIfNull(train);
@@ -244,7 +245,9 @@ public static class EvaluationRunner
             make = () => FeatureSource.LoadCheckpoint(checkpoint).Encoder;
         }
         int trainLabelled = trainLabels.Count(l => l != ImageDataset.Unlabelled), testLabelled = testLabels.Count(l => l != ImageDataset.Unlabelled);
-        MemoryEstimate.ThrowIfFineTuneTooLarge(encoderOptions, options, train, test, trainLabelled);   // before a network is built
+        var memory = MemoryEstimate.ThrowIfFineTuneTooLarge(encoderOptions, options, train, test, FineTune.LargestStep(trainLabels, options));   // before a network is built
+        message?.Invoke(memory.Summary($"a fine-tuning step of {memory.StepImages} images"));
+        if (message is not null && MemoryEstimate.AvailableNow() is long free && memory.Note(free) is string note) message(note);
         var result = FineTune.Evaluate(make, mean, std, train, trainLabels, test, testLabels, options, progress);
         var json = Header(FineTuneResult.Protocol, checkpoint, train, test, trainLabelled, testLabelled, options.Seed,
             trainLabels.Length - trainLabelled, testLabels.Length - testLabelled);

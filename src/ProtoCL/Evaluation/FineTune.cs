@@ -103,9 +103,24 @@ public static class FineTune
     /// in class order, and how many each class gave.</summary>
     internal static (int[] Indices, int[] PerClass) Subset(int[][] classOrders, double percent)
     {
-        var perClass = classOrders.Select(o => o.Length == 0 ? 0 : Math.Clamp((int)Math.Round(percent / 100 * o.Length, MidpointRounding.AwayFromZero), 1, o.Length)).ToArray();
+        var perClass = classOrders.Select(o => SubsetShare(o.Length, percent)).ToArray();
         var indices = classOrders.SelectMany((o, c) => o.Take(perClass[c])).ToArray();
         return (indices, perClass);
+    }
+
+    /// <summary>The images a class of <paramref name="count"/> gives to a subset of <paramref name="percent"/> %: max(1, round(percent / 100 x count)), none of an empty class.</summary>
+    private static int SubsetShare(int count, double percent) =>
+        count == 0 ? 0 : Math.Clamp((int)Math.Round(percent / 100 * count, MidpointRounding.AwayFromZero), 1, count);
+
+    /// <summary>The images of the largest step fine-tuning will take on <paramref name="trainLabels"/>: min(batch, the labelled
+    /// subset of the largest percentage), for the memory estimate (<see cref="Training.MemoryEstimate.ForFineTune"/>).</summary>
+    public static int LargestStep(int[] trainLabels, FineTuneOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(trainLabels);
+        ArgumentNullException.ThrowIfNull(options);
+        var counts = trainLabels.Where(l => l >= 0).GroupBy(l => l).Select(g => g.Count()).ToArray();
+        int largest = options.Percents.Count == 0 ? 0 : options.Percents.Max(p => counts.Sum(n => SubsetShare(n, p)));
+        return Math.Min(options.BatchSize, largest);
     }
 
     /// <summary>The sizes of the minibatches an epoch of <paramref name="n"/> images is cut into: ceil(n / batch) of them, as

@@ -40,6 +40,9 @@ public sealed record MemoryEstimate
     /// <summary>One training step's activations and their gradients, in bytes.</summary>
     public required long StepBytes { get; init; }
 
+    /// <summary>The images of that step: the batch in training, min(batch, the largest labelled subset) in fine-tuning.</summary>
+    public required int StepImages { get; init; }
+
     /// <summary>The forward pass without gradients, in bytes: in training the E-step's (its feature batch at the widest layer,
     /// <see cref="EStepCopies"/> copies, and the embeddings of every image and the momentum features; 0 for methods without
     /// prototypes), in fine-tuning the scoring pass's.</summary>
@@ -62,24 +65,27 @@ public sealed record MemoryEstimate
         long estep = o.UsesPrototypes
             ? EStepCopies * 4L * Math.Min(o.FeatureBatchSize, images) * ResNetSize.LargestOutput(encoder, height, width) + 2L * images * o.Encoder.Dim * 4
             : 0;
-        return new MemoryEstimate { ParameterBytes = copies * 4 * parameters, StepBytes = (long)step, EStepBytes = estep };
+        return new MemoryEstimate { ParameterBytes = copies * 4 * parameters, StepBytes = (long)step, StepImages = o.BatchSize, EStepBytes = estep };
     }
 
     /// <summary>
     /// Estimates <c>eval finetune</c> (<see cref="Evaluation.FineTune"/>) of an encoder of <paramref name="encoder"/> on
-    /// <paramref name="height"/> x <paramref name="width"/> images, <paramref name="labelled"/> of them labelled: the parameters
-    /// with gradients and SGD momentum (the frozen projection head counted too, so an upper bound), one step of
-    /// min(batch, labelled) images in one view, and the scoring pass without gradients
+    /// <paramref name="height"/> x <paramref name="width"/> images: the parameters with gradients and SGD momentum (the
+    /// frozen projection head counted too, so an upper bound), one step of <paramref name="stepImages"/> images in one view
+    /// (<see cref="Evaluation.FineTune.LargestStep"/>), and the scoring pass without gradients
     /// (<see cref="Evaluation.FineTune.ScoreBatchSize"/> images, <see cref="EStepCopies"/> copies of the widest layer).
     /// </summary>
-    public static MemoryEstimate ForFineTune(EncoderOptions encoder, Evaluation.FineTuneOptions o, long labelled, int height, int width)
+    public static MemoryEstimate ForFineTune(EncoderOptions encoder, Evaluation.FineTuneOptions o, int stepImages, int height, int width)
     {
         ArgumentNullException.ThrowIfNull(encoder);
         ArgumentNullException.ThrowIfNull(o);
         double perElement = o.Precision == Precision.Bf16 ? Bf16BytesPerElement : Fp32BytesPerElement;
-        double step = Math.Min(o.BatchSize, labelled) * ResNetSize.ConvOutputs(encoder, height, width) * perElement;
+        double step = (double)stepImages * ResNetSize.ConvOutputs(encoder, height, width) * perElement;
         long scoring = EStepCopies * 4L * Evaluation.FineTune.ScoreBatchSize * ResNetSize.LargestOutput(encoder, height, width);
-        return new MemoryEstimate { ParameterBytes = 3 * 4 * ResNetSize.Parameters(encoder), StepBytes = (long)step, EStepBytes = scoring };
+        return new MemoryEstimate
+        {
+            ParameterBytes = 3 * 4 * ResNetSize.Parameters(encoder), StepBytes = (long)step, StepImages = stepImages, EStepBytes = scoring,
+        };
     }
 
     /// <summary>Estimates the run of <paramref name="o"/> on <paramref name="data"/>.</summary>
@@ -122,42 +128,41 @@ public sealed record MemoryEstimate
     public string? Refusal(TrainingOptions o, long imageBytes, long totalBytes)
     {
         ArgumentNullException.ThrowIfNull(o);
-        return RefusalLine("this run", "a training step", o.BatchSize, o.Precision, "a smaller --image-size or --width", imageBytes, totalBytes);
+        return RefusalLine("this run", "a training step", o.Precision, "a smaller --image-size or --width", imageBytes, totalBytes);
     }
 
     /// <summary>The refusal for an <c>eval finetune</c> whose estimate, with its training and test images
-    /// (<paramref name="imageBytes"/>), exceeds <paramref name="totalBytes"/>; null when it fits. <paramref name="stepImages"/>:
-    /// the images of one step, min(batch, labelled).</summary>
-    public string? FineTuneRefusal(Evaluation.FineTuneOptions o, int stepImages, long imageBytes, long totalBytes)
+    /// (<paramref name="imageBytes"/>), exceeds <paramref name="totalBytes"/>; null when it fits.</summary>
+    public string? FineTuneRefusal(Evaluation.FineTuneOptions o, long imageBytes, long totalBytes)
     {
         ArgumentNullException.ThrowIfNull(o);
-        return RefusalLine("fine-tuning", "a fine-tuning step", stepImages, o.Precision, null, imageBytes, totalBytes);
+        return RefusalLine("fine-tuning", "a fine-tuning step", o.Precision, null, imageBytes, totalBytes);
     }
 
-    /// <summary>The fine-tuning estimate of <paramref name="encoder"/> on <paramref name="train"/> (<paramref name="labelled"/>
-    /// of its images labelled) and <paramref name="test"/>; throws <see cref="ArgumentException"/> with
+    /// <summary>The fine-tuning estimate of <paramref name="encoder"/> on <paramref name="train"/> (steps of at most
+    /// <paramref name="stepImages"/> images) and <paramref name="test"/>; throws <see cref="ArgumentException"/> with
     /// <see cref="FineTuneRefusal"/>'s line when it cannot fit in <paramref name="totalBytes"/> (default: the memory this
     /// process may use).</summary>
     public static MemoryEstimate ThrowIfFineTuneTooLarge(EncoderOptions encoder, Evaluation.FineTuneOptions o, ImageDataset train, ImageDataset test,
-        long labelled, long? totalBytes = null)
+        int stepImages, long? totalBytes = null)
     {
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(test);
-        var estimate = ForFineTune(encoder, o, labelled, train.Height, train.Width);
+        var estimate = ForFineTune(encoder, o, stepImages, train.Height, train.Width);
         long imageBytes = train.Images.NumberOfElements + test.Images.NumberOfElements;
-        if (estimate.FineTuneRefusal(o, (int)Math.Min(o.BatchSize, labelled), imageBytes, totalBytes ?? GC.GetGCMemoryInfo().TotalAvailableMemoryBytes) is string refusal)
+        if (estimate.FineTuneRefusal(o, imageBytes, totalBytes ?? GC.GetGCMemoryInfo().TotalAvailableMemoryBytes) is string refusal)
             throw new ArgumentException(refusal);
         return estimate;
     }
 
-    private string? RefusalLine(string what, string step, int batchSize, Precision precision, string? otherCuts, long imageBytes, long totalBytes)
+    private string? RefusalLine(string what, string step, Precision precision, string? otherCuts, long imageBytes, long totalBytes)
     {
         if (TotalBytes + imageBytes <= totalBytes) return null;
         long fixedBytes = RuntimeBytes + ParameterBytes + imageBytes;
-        double perImage = (double)StepBytes / batchSize;
+        double perImage = (double)StepBytes / StepImages;
         long fits = perImage > 0 ? (long)((0.8 * totalBytes - fixedBytes) / perImage) : 0;
         string hint = fits >= 2
-            ? $"--batch-size {Math.Min(fits, batchSize - 1)} or less fits"
+            ? $"--batch-size {Math.Min(fits, StepImages - 1)} or less fits"
             : "even a batch of 2 does not fit";
         string bf16 = "--precision bf16 on a processor with AVX-512 BF16";
         string cuts = (otherCuts, precision) switch
@@ -167,9 +172,14 @@ public sealed record MemoryEstimate
             (_, Precision.Fp32) => $"; {otherCuts}, or {bf16}, also cut it",
             _ => $"; {otherCuts} also cuts it",
         };
-        return $"{what} needs about {ByteSize.Readable(TotalBytes + imageBytes)} of memory ({step} of {batchSize} images: {ByteSize.Readable(StepBytes)}), " +
+        return $"{what} needs about {ByteSize.Readable(TotalBytes + imageBytes)} of memory ({step} of {StepImages} images: {ByteSize.Readable(StepBytes)}), " +
                $"more than this machine's {ByteSize.Readable(totalBytes)}: {hint}{cuts}";
     }
+
+    /// <summary>The line a run prints before it starts: the estimate beyond the images and its <paramref name="step"/>'s share
+    /// (e.g. "a training step").</summary>
+    public string Summary(string step) =>
+        $"memory: about {TotalBytes / 1e9:F2} GB beyond the images, estimated from the settings ({step}: {StepBytes / 1e9:F2} GB)";
 
     /// <summary>A note for a run that fits the machine but not the memory free now (<paramref name="availableBytes"/>); null otherwise.</summary>
     public string? Note(long availableBytes) =>

@@ -32,6 +32,18 @@ public class FineTuneTests
     }
 
     [Theory]
+    [InlineData(256, 36)]                                                            // the 10 % subset: 30 + 5 + 1
+    [InlineData(20, 20)]                                                             // the batch
+    public void Should_SizeTheLargestStepByTheLargestSubset_When_EstimatingMemory(int batch, int expected)
+    {
+        // Class 0: 300 images, class 1: 50, class 3: 7 (class 2 absent), and 4 unlabelled. At 1 %: 3 + round(0.5) = 1 + max(1,
+        // round(0.07)) = 1, 5 images; at 10 %: 30 + 5 + round(0.7) = 1, 36 images.
+        int[] labels = [.. Enumerable.Repeat(0, 300), .. Enumerable.Repeat(1, 50), .. Enumerable.Repeat(3, 7), .. Enumerable.Repeat(ImageDataset.Unlabelled, 4)];
+        Assert.Equal(expected, FineTune.LargestStep(labels, new FineTuneOptions { BatchSize = batch }));
+        Assert.Equal(5, FineTune.LargestStep(labels, new FineTuneOptions { Percents = [1] }));
+    }
+
+    [Theory]
     [InlineData(600, 256, new[] { 200, 200, 200 })]
     [InlineData(257, 256, new[] { 129, 128 })]
     [InlineData(513, 256, new[] { 171, 171, 171 })]

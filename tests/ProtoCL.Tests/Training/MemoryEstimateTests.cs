@@ -57,6 +57,7 @@ public class MemoryEstimateTests
         var e = MemoryEstimate.For(paper, 10_000, 3, 224, 224);
         Assert.Equal(11_314_688, ResNetSize.ConvOutputs(paper.Encoder with { InChannels = 3, ImageSize = 224 }, 224, 224));
         Assert.Equal((long)(256L * 11_314_688 * 22.0), e.StepBytes);
+        Assert.Equal(256, e.StepImages);
 
         var refusal = e.Refusal(paper, images, 24_000_000_000);
         Assert.NotNull(refusal);
@@ -75,16 +76,21 @@ public class MemoryEstimateTests
     public void Should_CountOneViewAndTheScoringPass_When_EstimatingFineTuning()
     {
         // The tiny encoder: 11,350 parameters with weights, gradients and SGD momentum (no key encoder); one step of
-        // min(batch 256, 40 labelled) = 40 images in one view at 1,200 elements x 22 B; scoring 512 images with 8 copies of
+        // 40 images (FineTune.LargestStep: min(batch 256, 40 labelled)) in one view at 1,200 elements x 22 B; scoring 512 images with 8 copies of
         // the widest layer (128 elements of 4 bytes).
         var encoder = Tiny(Method.Moco).Encoder;
         var fp32 = MemoryEstimate.ForFineTune(encoder, new FineTuneOptions(), 40, 8, 8);
         Assert.Equal(3 * 4 * 11_350, fp32.ParameterBytes);
         Assert.Equal((long)(40 * 1200 * 22.0), fp32.StepBytes);
         Assert.Equal(8L * 4 * 512 * 128, fp32.EStepBytes);
+        Assert.Equal(40, fp32.StepImages);
         Assert.Equal(300_000_000 + 3 * 4 * 11_350 + 8L * 4 * 512 * 128, fp32.TotalBytes); // scoring (2.1 MB) outweighs the step (1.06 MB)
-        var bf16 = MemoryEstimate.ForFineTune(encoder, new FineTuneOptions { Precision = Precision.Bf16, BatchSize = 16 }, 40, 8, 8);
-        Assert.Equal((long)(16 * 1200 * 9.5), bf16.StepBytes);                          // the batch, not the 40 labelled images
+        var bf16 = MemoryEstimate.ForFineTune(encoder, new FineTuneOptions { Precision = Precision.Bf16, BatchSize = 16 }, 16, 8, 8);
+        Assert.Equal((long)(16 * 1200 * 9.5), bf16.StepBytes);
+        Assert.Equal(16, bf16.StepImages);
+        // 300 MB + 136,200 B + 2,097,152 B = 0.302 GB; the step 182,400 B.
+        Assert.Equal("memory: about 0.30 GB beyond the images, estimated from the settings (a fine-tuning step of 16 images: 0.00 GB)",
+            bf16.Summary("a fine-tuning step of 16 images"));
     }
 
     [Fact]
@@ -102,7 +108,7 @@ public class MemoryEstimateTests
         Assert.Equal(3756, fits);
         Assert.Equal("fine-tuning needs about 564.8 MB of memory (a fine-tuning step of 10000 images: 264.0 MB), more than this machine's 500.0 MB: " +
                      "--batch-size 3756 or less fits; --precision bf16 on a processor with AVX-512 BF16 also cuts it", e.Message);
-        MemoryEstimate.ThrowIfFineTuneTooLarge(encoder, o with { BatchSize = 256 }, train, test, 10_000, totalBytes: 500_000_000);   // fits
+        MemoryEstimate.ThrowIfFineTuneTooLarge(encoder, o with { BatchSize = 256 }, train, test, 256, totalBytes: 500_000_000);   // fits
     }
 
     [Fact]
