@@ -188,7 +188,7 @@ public static class FineTune
                 }
                 finalLoss = lossSum / indices.Length;
                 if (!double.IsFinite(finalLoss))
-                    throw new InvalidDataException($"fine-tuning diverged in epoch {epoch + 1} (loss {finalLoss}); lower the learning rates");
+                    throw new TrainingDivergedException($"fine-tuning diverged in epoch {epoch + 1} (loss {finalLoss}); lower --lr-backbone and --lr-head");
             }
         }
         encoder.eval();

@@ -176,6 +176,21 @@ public class FineTuneTests
     }
 
     [Fact]
+    public void Should_StopAsDiverged_When_TheLossIsNotFinite()
+    {
+        // Learning rates of 10^20 overflow the weights in the first epoch; the exception is training's own, so the CLI exits
+        // 3 (training stopped) as train does, not 2 (bad input).
+        using var train = Stripes(8, 1, "stripes-train");
+        using var test = Stripes(2, 2, "stripes-test");
+        var options = new FineTuneOptions { Percents = [100], Epochs = 2, MinSteps = 0, BatchSize = 8, BackboneLearningRate = 1e20, HeadLearningRate = 1e20 };
+        ResNetEncoder Make() { manual_seed(5); return new ResNetEncoder(Small); }
+
+        var e = Assert.Throws<TrainingDivergedException>(() => FineTune.Evaluate(Make, [0.47f], [0.3f], train, train.Labels!, test, test.Labels!, options));
+        Assert.StartsWith("fine-tuning diverged in epoch ", e.Message);
+        Assert.EndsWith("lower --lr-backbone and --lr-head", e.Message);
+    }
+
+    [Fact]
     public void Should_RefuseWithAReason_When_TheDataCannotServeTheProtocol()
     {
         using var train = Stripes(4, 1, "stripes-train");
