@@ -4,9 +4,13 @@
 # training images blown up 4x to 112 x 112 (so ResNets use the ImageNet stem), written as an IDX file; Debian's
 # python3-numpy. Each run: MoCo (or the method named) for one warm-up epoch of three minibatches, 2 threads; the
 # "long" runs train 2 epochs of 512 images (16 or 128 steps, and PCL's E-step), to show how the peak grows over a run.
-# Usage: bench/memory-calibration.sh OUT   (PROTOCL_DLL runs another build of the CLI; about 10 minutes on 2 cores)
+# With "allocator" after OUT it runs only long-r50-b8, the run that grew most, under glibc malloc settings (environment
+# variables read when the process starts) to see whether the growth is the allocator's: OUT/allocator.md. A run whose log
+# in OUT is complete is not run again (its row is read from the log), so the script can be re-run to finish.
+# Usage: bench/memory-calibration.sh OUT [allocator]   (PROTOCL_DLL runs another build of the CLI; about 10 minutes on 2 cores)
 set -eu
-out=${1:?usage: bench/memory-calibration.sh OUT}
+out=${1:?usage: bench/memory-calibration.sh OUT [allocator]}
+mode=${2:-calibration}
 mkdir -p "$out"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -21,18 +25,32 @@ with open(sys.argv[1], 'wb') as f:
     f.write(y.tobytes())
 PY
 dll=${PROTOCL_DLL:-src/ProtoCL.Cli/bin/Release/net10.0/ProtoCL.Cli.dll}
-echo "| run | arch | width | batch | precision | method | images | epochs | estimate (GB) | peak resident (GB) | peak / estimate |" > "$out/memory.md"
-echo "|---|---|---|---|---|---|---|---|---|---|---|" >> "$out/memory.md"
-run() { # NAME ARCH WIDTH BATCH PRECISION METHOD IMAGES EPOCHS
+table=$out/memory.md; [ "$mode" = allocator ] && table=$out/allocator.md
+echo "| run | arch | width | batch | precision | method | images | epochs | estimate (GB) | peak resident (GB) | peak / estimate |" > "$table"
+echo "|---|---|---|---|---|---|---|---|---|---|---|" >> "$table"
+run() { # NAME ARCH WIDTH BATCH PRECISION METHOD IMAGES EPOCHS [VAR=VALUE ...: the run's environment]
   local log="$out/$1.log"
-  /usr/bin/time -v dotnet "$dll" train --preset small --method "$6" --arch "$2" --width "$3" --batch-size "$4" --precision "$5" \
+  grep -q "Maximum resident" "$log" 2>/dev/null || env "${@:9}" /usr/bin/time -v dotnet "$dll" train --preset small --method "$6" --arch "$2" --width "$3" --batch-size "$4" --precision "$5" \
     --epochs "$8" --warmup-epochs 1 --clusters 10 --limit "$7" --threads 2 --bn-groups 4 --queue 256 \
     --data "$work/fm112-idx3-ubyte" --out "$work/run-$1" > "$log" 2>&1
   local est peak
   est=$(sed -n 's/^memory: about \([0-9.]*\) GB.*/\1/p' "$log")
   peak=$(awk '/Maximum resident/ {printf "%.2f", $NF * 1024 / 1e9}' "$log")
-  echo "| $1 | $2 | $3 | $4 | $5 | $6 | $7 | $8 | $est | $peak | $(awk -v p="$peak" -v e="$est" 'BEGIN {printf "%.2f", p / e}') |" >> "$out/memory.md"
+  echo "| $1 | $2 | $3 | $4 | $5 | $6 | $7 | $8 | $est | $peak | $(awk -v p="$peak" -v e="$est" 'BEGIN {printf "%.2f", p / e}') |" >> "$table"
 }
+if [ "$mode" = allocator ]; then
+  run alloc-default resnet50 32 8 fp32 moco 512 2
+  run alloc-arena2 resnet50 32 8 fp32 moco 512 2 MALLOC_ARENA_MAX=2
+  run alloc-mmap128k resnet50 32 8 fp32 moco 512 2 MALLOC_MMAP_THRESHOLD_=131072
+  run alloc-trim128k resnet50 32 8 fp32 moco 512 2 MALLOC_TRIM_THRESHOLD_=131072
+  run alloc-arena2-mmap128k resnet50 32 8 fp32 moco 512 2 MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=131072
+  run alloc-mmap1m resnet50 32 8 fp32 moco 512 2 MALLOC_MMAP_THRESHOLD_=1048576
+  run alloc-mmap4m resnet50 32 8 fp32 moco 512 2 MALLOC_MMAP_THRESHOLD_=4194304
+  run alloc-mmap32m resnet50 32 8 fp32 moco 512 2 MALLOC_MMAP_THRESHOLD_=33554432
+  run alloc-default-again resnet50 32 8 fp32 moco 512 2
+  cat "$table"
+  exit 0
+fi
 run r50-b8 resnet50 32 8 fp32 moco 24 1
 run r50-b32 resnet50 32 32 fp32 moco 96 1
 run r50-b64 resnet50 32 64 fp32 moco 192 1
@@ -45,4 +63,4 @@ run r18-b128-simclr resnet18 32 128 fp32 simclr 384 1
 run long-r50-b64 resnet50 32 64 fp32 moco 512 2
 run long-r50-b8 resnet50 32 8 fp32 moco 512 2
 run long-r50-b8-pcl resnet50 32 8 fp32 pcl 512 2
-cat "$out/memory.md"
+cat "$table"
