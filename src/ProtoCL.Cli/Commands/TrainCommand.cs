@@ -74,7 +74,7 @@ public sealed class TrainCommand : Command<TrainSettings>
         {
             Console.WriteLine($"training {options.Method.Name()} on {data.Count} images ({data.Channels}x{data.Height}x{data.Width}) from {data.Source} into {run.Path}");
             Console.WriteLine(memory.Summary("a training step"));
-            if (MemoryEstimate.AvailableNow() is long free && memory.Note(free) is string memoryNote)
+            if (memory.NoteNow() is string memoryNote)
                 Console.Error.WriteLine(memoryNote);
             if (options.LoadSize is null && Math.Max(data.Height, data.Width) > LargeImageSide)
                 Console.Error.WriteLine($"note: training at {data.Width}x{data.Height}, the size of the first image; --image-size (e.g. 64 or 224) trains on smaller copies (a step's time grows with the pixels of an image)");

@@ -247,7 +247,7 @@ public static class EvaluationRunner
         int trainLabelled = trainLabels.Count(l => l != ImageDataset.Unlabelled), testLabelled = testLabels.Count(l => l != ImageDataset.Unlabelled);
         var memory = MemoryEstimate.ThrowIfFineTuneTooLarge(encoderOptions, options, train, test, FineTune.LargestStep(trainLabels, options));   // before a network is built
         message?.Invoke(memory.Summary($"a fine-tuning step of {memory.StepImages} images"));
-        if (message is not null && MemoryEstimate.AvailableNow() is long free && memory.Note(free) is string note) message(note);
+        if (message is not null && memory.NoteNow() is string note) message(note);
         var result = FineTune.Evaluate(make, mean, std, train, trainLabels, test, testLabels, options, progress);
         var json = Header(FineTuneResult.Protocol, checkpoint, train, test, trainLabelled, testLabelled, options.Seed,
             trainLabels.Length - trainLabelled, testLabels.Length - testLabelled);

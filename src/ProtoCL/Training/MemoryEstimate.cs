@@ -181,6 +181,9 @@ public sealed record MemoryEstimate
     public string Summary(string step) =>
         $"memory: about {TotalBytes / 1e9:F2} GB beyond the images, estimated from the settings ({step}: {StepBytes / 1e9:F2} GB)";
 
+    /// <summary><see cref="Note"/> against the memory free now (<see cref="AvailableNow"/>); null where it fits or that cannot be read.</summary>
+    public string? NoteNow() => AvailableNow() is long free ? Note(free) : null;
+
     /// <summary>A note for a run that fits the machine but not the memory free now (<paramref name="availableBytes"/>); null otherwise.</summary>
     public string? Note(long availableBytes) =>
         TotalBytes <= availableBytes ? null
