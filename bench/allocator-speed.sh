@@ -4,6 +4,7 @@
 # settings, in rounds so that each setting is timed next to the others (results/bench/memory.md, "Why whole runs grow").
 # Usage: bench/allocator-speed.sh OUT [ROUNDS]   (PROTOCL_DLL runs another build of the CLI; about 1 minute per run on 2 cores)
 set -eu
+source "$(dirname "$0")/time-v.sh"
 out=${1:?usage: bench/allocator-speed.sh OUT [ROUNDS]}
 rounds=${2:-2}
 mkdir -p "$out"
@@ -21,8 +22,8 @@ for r in $(seq "$rounds"); do
       --crop-min 0.5 --mlp --precision bf16 --threads 2 --data /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz \
       --out "$work/$name" > "$log" 2>&1
     ips=$(sed -n 's/^epoch 1: .*, \([0-9]*\) img\/s, .*/\1/p' "$log")
-    peak=$(awk '/Maximum resident/ {printf "%.2f", $NF * 1024 / 1e9}' "$log")
-    est=$(sed -n 's/^memory: about \([0-9.]*\) GB.*/\1/p' "$log")
+    peak=$(peak_gb "$log")
+    est=$(estimate_gb "$log")
     echo "| $r | ${setting:-(none)} | $ips | $peak | $est |" >> "$table"
   done
 done

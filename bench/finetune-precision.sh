@@ -5,6 +5,7 @@
 # test images; everything else is eval finetune's default (batch 256, lr 0.01 / 0.1, seed 0).
 # Usage: bench/finetune-precision.sh CHECKPOINT OUT [ROUNDS [EPOCHS]]   (PROTOCL_DLL runs another build of the CLI)
 set -eu
+source "$(dirname "$0")/time-v.sh"
 ckpt=${1:?usage: bench/finetune-precision.sh CHECKPOINT OUT [ROUNDS [EPOCHS]]}
 out=${2:?usage: bench/finetune-precision.sh CHECKPOINT OUT [ROUNDS [EPOCHS]]}
 rounds=${3:-2}
@@ -24,7 +25,7 @@ for r in $(seq "$rounds"); do
       --json "$out/$name.json" --force > "$log" 2>&1
     wall=$(echo "$(date +%s.%N) - $start" | bc)
     top1=$(python3 -c "import json,sys; print(f\"{100*json.load(open(sys.argv[1]))['results']['10']['accuracy']:.1f}\")" "$out/$name.json")
-    peak=$(awk '/Maximum resident/ {printf "%.2f", $NF * 1024 / 1e9}' "$log")
+    peak=$(peak_gb "$log")
     printf '| %s | %s | %.0f | %s | %s |\n' "$r" "$p" "$wall" "$top1" "$peak" >> "$table"
   done
 done

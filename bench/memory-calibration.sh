@@ -9,6 +9,7 @@
 # in OUT is complete is not run again (its row is read from the log), so the script can be re-run to finish.
 # Usage: bench/memory-calibration.sh OUT [allocator]   (PROTOCL_DLL runs another build of the CLI; about 10 minutes on 2 cores)
 set -eu
+source "$(dirname "$0")/time-v.sh"
 out=${1:?usage: bench/memory-calibration.sh OUT [allocator]}
 mode=${2:-calibration}
 mkdir -p "$out"
@@ -34,8 +35,8 @@ run() { # NAME ARCH WIDTH BATCH PRECISION METHOD IMAGES EPOCHS [VAR=VALUE ...: t
     --epochs "$8" --warmup-epochs 1 --clusters 10 --limit "$7" --threads 2 --bn-groups 4 --queue 256 \
     --data "$work/fm112-idx3-ubyte" --out "$work/run-$1" > "$log" 2>&1
   local est peak
-  est=$(sed -n 's/^memory: about \([0-9.]*\) GB.*/\1/p' "$log")
-  peak=$(awk '/Maximum resident/ {printf "%.2f", $NF * 1024 / 1e9}' "$log")
+  est=$(estimate_gb "$log")
+  peak=$(peak_gb "$log")
   echo "| $1 | $2 | $3 | $4 | $5 | $6 | $7 | $8 | $est | $peak | $(awk -v p="$peak" -v e="$est" 'BEGIN {printf "%.2f", p / e}') |" >> "$table"
 }
 if [ "$mode" = allocator ]; then
