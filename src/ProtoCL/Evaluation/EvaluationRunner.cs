@@ -154,14 +154,16 @@ public static class EvaluationRunner
             throw new InvalidDataException($"the features of {checkpoint} contain NaN or infinity");
         using var scope = NewDisposeScope();
         // Unlabelled images (the root files of a class-folder tree) are not a class: they are left out of every score.
-        (trainFeatures, trainLabels, int trainLeftOut) = LabelledRows(trainFeatures, trainLabels);   // [N', D]
-        (testFeatures, testLabels, int testLeftOut) = LabelledRows(testFeatures, testLabels);         // [M', D]
+        int trainImages = trainLabels.Length, testImages = testLabels.Length;
+        (trainFeatures, trainLabels, int[] trainKept) = LabelledRows(trainFeatures, trainLabels);   // [N', D]
+        (testFeatures, testLabels, _) = LabelledRows(testFeatures, testLabels);                     // [M', D]
+        int trainLeftOut = trainImages - trainLabels.Length, testLeftOut = testImages - testLabels.Length;
         object result = protocol switch
         {
             Protocol.Knn => KnnClassifier.Evaluate(trainFeatures, trainLabels, testFeatures, testLabels, settings.KnnK, settings.KnnTemperature),
             Protocol.Linear => LinearProbe.Evaluate(trainFeatures, trainLabels, testFeatures, testLabels, new LinearProbeOptions { Seed = settings.Seed }),
-            Protocol.LowShot => LowShotSvm.Evaluate(trainFeatures, ThrowIfTooFewPerClass(train, trainLabels, settings.LowShotShots), testFeatures, testLabels,
-                                                    new LowShotSvmOptions { Seed = settings.Seed, Shots = settings.LowShotShots }),
+            Protocol.LowShot => InDataOrder(LowShotSvm.Evaluate(trainFeatures, ThrowIfTooFewPerClass(train, trainLabels, settings.LowShotShots), testFeatures, testLabels,
+                                                    new LowShotSvmOptions { Seed = settings.Seed, Shots = settings.LowShotShots }), trainKept),
             Protocol.Cluster => ClusterEvaluation.Evaluate(testFeatures, testLabels, seed: settings.Seed),
             _ => throw new ArgumentOutOfRangeException(nameof(protocol)),
         };
@@ -288,14 +290,24 @@ public static class EvaluationRunner
     }
 
     /// <summary>The rows of <paramref name="features"/> [N, D] whose label is not <see cref="ImageDataset.Unlabelled"/>, their
-    /// labels and how many rows were left out; the same tensor and labels when every row has a label.</summary>
-    private static (Tensor Features, int[] Labels, int LeftOut) LabelledRows(Tensor features, int[] labels)
+    /// labels and their positions among the N rows; the same tensor and labels when every row has a label.</summary>
+    private static (Tensor Features, int[] Labels, int[] Kept) LabelledRows(Tensor features, int[] labels)
     {
         var keep = Enumerable.Range(0, labels.Length).Where(i => labels[i] != ImageDataset.Unlabelled).ToArray();
-        if (keep.Length == labels.Length) return (features, labels, 0);
+        if (keep.Length == labels.Length) return (features, labels, keep);
         using var index = tensor(keep.Select(i => (long)i).ToArray());                 // [N']
-        return (features.index_select(0, index), keep.Select(i => labels[i]).ToArray(), labels.Length - keep.Length); // [N', D]
+        return (features.index_select(0, index), keep.Select(i => labels[i]).ToArray(), keep); // [N', D]
     }
+
+    /// <summary>The low-shot result with each draw's training rows given as positions in the training data as read, where
+    /// <paramref name="kept"/> (the labelled rows' positions) left unlabelled images out before the draws.</summary>
+    private static LowShotResult InDataOrder(LowShotResult result, int[] kept) => result with
+    {
+        Results = result.Results.ToDictionary(r => r.Key, r => r.Value with
+        {
+            TrainIndices = r.Value.TrainIndices?.Select(draw => draw.Select(i => kept[i]).ToArray()).ToArray(),
+        }),
+    };
 
     /// <summary>
     /// The AMI of each PCL level's assignments in the checkpoint's last E-step, against the training labels; empty for a

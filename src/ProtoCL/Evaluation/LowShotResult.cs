@@ -67,4 +67,11 @@ public sealed record LowShotK
     /// <summary>mAP of each draw, in draw order.</summary>
     [JsonPropertyName("maps")]
     public required double[] Maps { get; init; }
+
+    /// <summary>The training images each draw labelled, in draw order: k of class 0, then k of class 1, and so on; each is
+    /// its position in the training data as read (the <c>index</c> of <c>embed --csv</c>), so another tool can score the
+    /// same draws. Null in results written before it was recorded.</summary>
+    [JsonPropertyName("train_indices")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int[][]? TrainIndices { get; init; }
 }

@@ -31,10 +31,11 @@ public static class LowShotSvm
         {
             var accuracies = new double[options.Draws];
             var maps = new double[options.Draws];
+            var drawn = new int[options.Draws][];
             for (int draw = 0; draw < options.Draws; draw++)
             {
-                var indices = DrawTrainingIndices(trainLabels, shots, classes, options.Seed, draw);
-                (accuracies[draw], maps[draw]) = EvaluateDraw(train, trainLabels, indices, test, testLabels, classes, options);
+                drawn[draw] = DrawTrainingIndices(trainLabels, shots, classes, options.Seed, draw);
+                (accuracies[draw], maps[draw]) = EvaluateDraw(train, trainLabels, drawn[draw], test, testLabels, classes, options);
             }
             results[shots.ToString(System.Globalization.CultureInfo.InvariantCulture)] = new LowShotK
             {
@@ -44,6 +45,7 @@ public static class LowShotSvm
                 MapStd = PopulationStd(maps),
                 Accuracies = accuracies,
                 Maps = maps,
+                TrainIndices = drawn,
             };
         }
         return new LowShotResult

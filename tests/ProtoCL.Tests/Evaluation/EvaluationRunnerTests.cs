@@ -53,6 +53,25 @@ public class EvaluationRunnerTests
     }
 
     [Fact]
+    public void Should_RecordLowShotDrawsAsPositionsInTheData_When_UnlabelledImagesAreLeftOut()
+    {
+        // Train images 0 and 2 are unlabelled. The labelled ones are 1 and 4 (class 0) and 3 and 5 (class 1); every
+        // one-shot draw must name one of each by its position in the data as read, never an unlabelled image's position
+        // (the draws are made among the 4 labelled rows, whose positions 0-3 would name images 0-3 unmapped).
+        int u = ImageDataset.Unlabelled;
+        using var train = Points([[200, 10], [210, 20], [15, 190], [10, 200], [190, 5], [20, 210]], [u, 0, u, 1, 0, 1], "train-points");
+        using var test = Points([[250, 0], [0, 90]], [0, 1], "test-points");
+
+        var json = EvaluationRunner.Run(Protocol.LowShot, "raw", train, test, new EvaluationSettings { LowShotShots = [1] });
+
+        var draws = json["results"]!["1"]!["train_indices"]!.AsArray().Select(d => d!.AsArray().Select(i => i!.GetValue<int>()).ToArray()).ToArray();
+        Assert.Equal(5, draws.Length);
+        Assert.All(draws, d => Assert.Contains(d[0], new[] { 1, 4 }));
+        Assert.All(draws, d => Assert.Contains(d[1], new[] { 3, 5 }));
+        Assert.Equal(2, json["train_unlabelled_left_out"]!.GetValue<int>());
+    }
+
+    [Fact]
     public void Should_MatchTestClassesToTrainingClassesByName_When_TheFoldersDiffer()
     {
         // Training classes birds (0) at 2.9 deg, cats (1) at 87.1 deg, dogs (2) at 45 deg; the test tree has only cats and

@@ -72,6 +72,64 @@ public class LowShotSvmTests
     }
 
     [Fact]
+    public void Should_RecordTheRowsEachDrawLabelled_When_Evaluating()
+    {
+        // Overlapping classes, so the draws give different SVMs: SVMs trained by hand on the recorded rows of each draw
+        // (L2-normalised by a loop, one class against the rest, argmax of the scores) reproduce that draw's accuracy.
+        var (train, trainLabels) = Blobs.Make(classes: 3, perClass: 30, dim: 4, separation: 1.0, noise: 1.0, seed: 35);
+        var (test, testLabels) = Blobs.Make(classes: 3, perClass: 40, dim: 4, separation: 1.0, noise: 1.0, seed: 36);
+        using (train)
+        using (test)
+        {
+            var options = new LowShotSvmOptions { Shots = [2], Draws = 4 };
+            var byK = LowShotSvm.Evaluate(train, trainLabels, test, testLabels, options).Results["2"];
+            static float[][] Normalised(TorchSharp.torch.Tensor t)
+            {
+                int n = (int)t.shape[0], d = (int)t.shape[1];
+                var flat = t.contiguous().data<float>().ToArray();
+                var rows = new float[n][];
+                for (int i = 0; i < n; i++)
+                {
+                    double norm = 0;
+                    for (int j = 0; j < d; j++) norm += flat[i * d + j] * (double)flat[i * d + j];
+                    rows[i] = new float[d];
+                    for (int j = 0; j < d; j++) rows[i][j] = (float)(flat[i * d + j] / Math.Max(Math.Sqrt(norm), 1e-12));
+                }
+                return rows;
+            }
+            var trainRows = Normalised(train);
+            var testRows = Normalised(test);
+
+            Assert.NotNull(byK.TrainIndices);
+            Assert.Equal(4, byK.TrainIndices.Length);
+            Assert.True(byK.TrainIndices.Select(d => string.Join(",", d)).Distinct().Count() > 1, "all draws labelled the same rows");
+            for (int draw = 0; draw < 4; draw++)
+            {
+                var rows = byK.TrainIndices[draw];
+                Assert.Equal(6, rows.Length);
+                Assert.Equal(6, rows.Distinct().Count());
+                for (int c = 0; c < 3; c++) Assert.All(rows.Skip(2 * c).Take(2), i => Assert.Equal(c, trainLabels[i]));
+                var svms = Enumerable.Range(0, 3).Select(c =>
+                    LinearSvm.Train(rows.Select(i => trainRows[i]).ToArray(), rows.Select(i => trainLabels[i] == c).ToArray(), options.SolverOptions())).ToArray();
+                int correct = 0;
+                for (int t = 0; t < testRows.Length; t++)
+                {
+                    int best = 0;
+                    double bestScore = double.NegativeInfinity;
+                    for (int c = 0; c < 3; c++)
+                    {
+                        double score = svms[c].Bias;
+                        for (int j = 0; j < testRows[t].Length; j++) score += svms[c].Weights[j] * testRows[t][j];
+                        if (score > bestScore) (best, bestScore) = (c, score);
+                    }
+                    if (best == testLabels[t]) correct++;
+                }
+                Assert.Equal(correct / 120.0, byK.Accuracies[draw], 12);
+            }
+        }
+    }
+
+    [Fact]
     public void Should_DrawDistinctSamplesPerClass_When_Drawing()
     {
         var labels = Enumerable.Range(0, 300).Select(i => i % 3).ToArray();
@@ -115,6 +173,9 @@ public class LowShotSvmTests
             Assert.True(byK.TryGetProperty(name, out _), name);
         Assert.Equal(2.0, json.RootElement.GetProperty("positive_weight").GetDouble());
         Assert.Equal("lowshot", LowShotResult.Protocol);
+        Assert.False(byK.TryGetProperty("train_indices", out _));            // not recorded: left out, not null
+        var withRows = result with { Results = new() { ["1"] = result.Results["1"] with { TrainIndices = [[3, 7], [1, 8]] } } };
+        Assert.Contains("\"train_indices\":[[3,7],[1,8]]", JsonSerializer.Serialize(withRows));
 
         var knn = JsonSerializer.Serialize(new KnnResult { Accuracy = 0.9, K = 200, Temperature = 0.07, PerClassCorrect = [1], PerClassTotal = [1] });
         Assert.Contains("\"temperature\":0.07", knn);
