@@ -8,46 +8,34 @@ as ProtoCL's), and their means.
 Usage: bench/cluster-vs-sklearn.py CHECKPOINT OUT [SEEDS [DATA_DIR]]   (CHECKPOINT: a run folder or raw; SEEDS default 5;
 DATA_DIR defaults to Debian's Fashion-MNIST; PROTOCL_DLL runs another build of the CLI; Debian's python3 with
 python3-sklearn)"""
-import gzip, json, os, subprocess, sys
+import json, os, sys
 
 import numpy as np
 from sklearn.cluster import KMeans
 from sklearn.metrics import adjusted_mutual_info_score, normalized_mutual_info_score
 
+from protocl_features import FASHION_MNIST, features, images, l2_normalised, labels, protocl
+
 checkpoint, out = sys.argv[1], sys.argv[2]
 seeds = int(sys.argv[3]) if len(sys.argv) > 3 else 5
-data = sys.argv[4] if len(sys.argv) > 4 else "/usr/share/datasets/fashion-mnist"
-dll = os.environ.get("PROTOCL_DLL", "src/ProtoCL.Cli/bin/Release/net10.0/ProtoCL.Cli.dll")
-train_images = os.path.join(data, "train-images-idx3-ubyte.gz")
-test_images = os.path.join(data, "t10k-images-idx3-ubyte.gz")
+data = sys.argv[4] if len(sys.argv) > 4 else FASHION_MNIST
 os.makedirs(out, exist_ok=True)
-
-
-def protocl(*args):
-    subprocess.run(["dotnet", dll, *args], check=True, stdout=subprocess.DEVNULL)
-
-
-with gzip.open(os.path.join(data, "t10k-labels-idx1-ubyte.gz")) as f:
-    labels = np.frombuffer(f.read(), dtype=np.uint8, offset=8).astype(np.int64)
-features = os.path.join(out, "test.npy")
-if not os.path.exists(features):
-    protocl("embed", "--checkpoint", checkpoint, "--data", test_images, "--out", features)
-x = np.load(features).astype(np.float64)
-x /= np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)
-k = len(np.unique(labels))
+truth = labels(data, "test")
+x = l2_normalised(features(checkpoint, data, out, "test"))
+k = len(np.unique(truth))
 
 rows = []
 for s in range(seeds):
     report = os.path.join(out, f"cluster-seed{s}.json")
     if not os.path.exists(report):
-        protocl("eval", "cluster", "--checkpoint", checkpoint, "--train-data", train_images, "--test-data", test_images,
+        protocl("eval", "cluster", "--checkpoint", checkpoint, "--train-data", images(data, "train"), "--test-data", images(data, "test"),
                 "--seed", str(s), "--json", report)
     ours = json.load(open(report))
     km = KMeans(n_clusters=k, init="k-means++", n_init=10, max_iter=300, random_state=s).fit(x)
     rows.append((s, ours["inertia"], ours["ami"], ours["nmi"], float(km.inertia_),
-                 adjusted_mutual_info_score(labels, km.labels_), normalized_mutual_info_score(labels, km.labels_)))
+                 adjusted_mutual_info_score(truth, km.labels_), normalized_mutual_info_score(truth, km.labels_)))
 
-print(f"k-means (K = {k}) on the L2-normalised test features of `{checkpoint}` ({x.shape[1]}-d, {len(labels)} images): "
+print(f"k-means (K = {k}) on the L2-normalised test features of `{checkpoint}` ({x.shape[1]}-d, {len(truth)} images): "
       "ProtoCL's `eval cluster` against scikit-learn's KMeans, the same seed.\n")
 print("| seed | inertia, ProtoCL | inertia, scikit-learn | AMI, ProtoCL | AMI, scikit-learn | NMI, ProtoCL | NMI, scikit-learn |")
 print("|---|---|---|---|---|---|---|")

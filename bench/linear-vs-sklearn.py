@@ -10,40 +10,23 @@ classifier's.
 Usage: bench/linear-vs-sklearn.py CHECKPOINT OUT [DATA_DIR]   (CHECKPOINT: a run folder or raw; OUT may already hold
 train.npy / test.npy from bench/lowshot-vs-sklearn.py; PROTOCL_DLL runs another build of the CLI; Debian's python3
 with python3-sklearn)"""
-import gzip, json, os, subprocess, sys, time
+import json, os, sys, time
 
-import numpy as np
 from sklearn.linear_model import LogisticRegression
 
+from protocl_features import FASHION_MNIST, features, images, labels, protocl
+
 checkpoint, out = sys.argv[1], sys.argv[2]
-data = sys.argv[3] if len(sys.argv) > 3 else "/usr/share/datasets/fashion-mnist"
-dll = os.environ.get("PROTOCL_DLL", "src/ProtoCL.Cli/bin/Release/net10.0/ProtoCL.Cli.dll")
-split = {"train": "train", "test": "t10k"}
+data = sys.argv[3] if len(sys.argv) > 3 else FASHION_MNIST
 os.makedirs(out, exist_ok=True)
-
-
-def protocl(*args):
-    subprocess.run(["dotnet", dll, *args], check=True, stdout=subprocess.DEVNULL)
-
-
-def labels(name):
-    with gzip.open(os.path.join(data, f"{split[name]}-labels-idx1-ubyte.gz")) as f:
-        return np.frombuffer(f.read(), dtype=np.uint8, offset=8).astype(np.int64)
-
-
-def features(name):
-    path = os.path.join(out, f"{name}.npy")
-    if not os.path.exists(path):
-        protocl("embed", "--checkpoint", checkpoint, "--data", os.path.join(data, f"{split[name]}-images-idx3-ubyte.gz"), "--out", path)
-    return np.load(path).astype(np.float64)
-
 
 report = os.path.join(out, "linear.json")
 if not os.path.exists(report):
-    protocl("eval", "linear", "--checkpoint", checkpoint, "--train-data", os.path.join(data, "train-images-idx3-ubyte.gz"),
-            "--test-data", os.path.join(data, "t10k-images-idx3-ubyte.gz"), "--json", report)
+    protocl("eval", "linear", "--checkpoint", checkpoint, "--train-data", images(data, "train"), "--test-data", images(data, "test"),
+            "--json", report)
 ours = json.load(open(report))
-xtr, xte, ytr, yte = features("train"), features("test"), labels("train"), labels("test")
+xtr, xte = (features(checkpoint, data, out, split) for split in ("train", "test"))
+ytr, yte = labels(data, "train"), labels(data, "test")
 mean, std = xtr.mean(0), xtr.std(0)
 std[std <= 1e-12] = 1.0                       # a constant feature stays zero after centring, as in the probe
 xtr, xte = (xtr - mean) / std, (xte - mean) / std

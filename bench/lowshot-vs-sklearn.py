@@ -8,42 +8,25 @@ scaling 1), on L2-normalised features, and scores the test split: accuracy (argm
 (scikit-learn's average_precision_score per class). It prints both per draw and the largest differences.
 Usage: bench/lowshot-vs-sklearn.py CHECKPOINT OUT [DATA_DIR]   (CHECKPOINT: a run folder or raw; DATA_DIR defaults to
 Debian's Fashion-MNIST; PROTOCL_DLL runs another build of the CLI; Debian's python3 with python3-sklearn)"""
-import gzip, json, os, subprocess, sys
+import json, os, sys
 
 import numpy as np
 from sklearn.metrics import average_precision_score
 from sklearn.svm import LinearSVC
 
+from protocl_features import FASHION_MNIST, features, images, l2_normalised, labels, protocl
+
 checkpoint, out = sys.argv[1], sys.argv[2]
-data = sys.argv[3] if len(sys.argv) > 3 else "/usr/share/datasets/fashion-mnist"
-dll = os.environ.get("PROTOCL_DLL", "src/ProtoCL.Cli/bin/Release/net10.0/ProtoCL.Cli.dll")
+data = sys.argv[3] if len(sys.argv) > 3 else FASHION_MNIST
 os.makedirs(out, exist_ok=True)
-split = {"train": "train", "test": "t10k"}
-
-
-def protocl(*args):
-    subprocess.run(["dotnet", dll, *args], check=True, stdout=subprocess.DEVNULL)
-
-
-def labels(name):
-    with gzip.open(os.path.join(data, f"{split[name]}-labels-idx1-ubyte.gz")) as f:
-        return np.frombuffer(f.read(), dtype=np.uint8, offset=8).astype(np.int64)
-
-
-def features(name):
-    path = os.path.join(out, f"{name}.npy")
-    if not os.path.exists(path):
-        protocl("embed", "--checkpoint", checkpoint, "--data", os.path.join(data, f"{split[name]}-images-idx3-ubyte.gz"), "--out", path)
-    x = np.load(path).astype(np.float64)
-    return x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)
-
 
 report = os.path.join(out, "lowshot.json")
 if not os.path.exists(report):
-    protocl("eval", "lowshot", "--checkpoint", checkpoint, "--train-data", os.path.join(data, "train-images-idx3-ubyte.gz"),
-            "--test-data", os.path.join(data, "t10k-images-idx3-ubyte.gz"), "--json", report)
+    protocl("eval", "lowshot", "--checkpoint", checkpoint, "--train-data", images(data, "train"), "--test-data", images(data, "test"),
+            "--json", report)
 ours = json.load(open(report))
-xtr, xte, ytr, yte = features("train"), features("test"), labels("train"), labels("test")
+xtr, xte = (l2_normalised(features(checkpoint, data, out, split)) for split in ("train", "test"))
+ytr, yte = labels(data, "train"), labels(data, "test")
 classes = int(ytr.max()) + 1
 
 rows, worst_acc, worst_map, flips = [], 0.0, 0.0, 0
