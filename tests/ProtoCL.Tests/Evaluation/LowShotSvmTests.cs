@@ -83,20 +83,8 @@ public class LowShotSvmTests
         {
             var options = new LowShotSvmOptions { Shots = [2], Draws = 4 };
             var byK = LowShotSvm.Evaluate(train, trainLabels, test, testLabels, options).Results["2"];
-            static float[][] Normalised(TorchSharp.torch.Tensor t)
-            {
-                int n = (int)t.shape[0], d = (int)t.shape[1];
-                var flat = t.contiguous().data<float>().ToArray();
-                var rows = new float[n][];
-                for (int i = 0; i < n; i++)
-                {
-                    double norm = 0;
-                    for (int j = 0; j < d; j++) norm += flat[i * d + j] * (double)flat[i * d + j];
-                    rows[i] = new float[d];
-                    for (int j = 0; j < d; j++) rows[i][j] = (float)(flat[i * d + j] / Math.Max(Math.Sqrt(norm), 1e-12));
-                }
-                return rows;
-            }
+            static float[][] Normalised(TorchSharp.torch.Tensor t) => t.contiguous().data<float>().ToArray().Chunk((int)t.shape[1])
+                .Select(r => { double n = Math.Sqrt(r.Sum(v => (double)v * v)); return r.Select(v => (float)(v / n)).ToArray(); }).ToArray();
             var trainRows = Normalised(train);
             var testRows = Normalised(test);
 
