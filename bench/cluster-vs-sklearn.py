@@ -8,13 +8,13 @@ as ProtoCL's), and their means.
 Usage: bench/cluster-vs-sklearn.py CHECKPOINT OUT [SEEDS [DATA_DIR]]   (CHECKPOINT: a run folder or raw; SEEDS default 5;
 DATA_DIR defaults to Debian's Fashion-MNIST; PROTOCL_DLL runs another build of the CLI; Debian's python3 with
 python3-sklearn)"""
-import json, os, sys
+import os, sys
 
 import numpy as np
 from sklearn.cluster import KMeans
 from sklearn.metrics import adjusted_mutual_info_score, normalized_mutual_info_score
 
-from protocl_features import FASHION_MNIST, features, images, l2_normalised, labels, protocl
+from protocl_features import FASHION_MNIST, evaluation, features, l2_normalised, labels
 
 checkpoint, out = sys.argv[1], sys.argv[2]
 seeds = int(sys.argv[3]) if len(sys.argv) > 3 else 5
@@ -26,11 +26,7 @@ k = len(np.unique(truth))
 
 rows = []
 for s in range(seeds):
-    report = os.path.join(out, f"cluster-seed{s}.json")
-    if not os.path.exists(report):
-        protocl("eval", "cluster", "--checkpoint", checkpoint, "--train-data", images(data, "train"), "--test-data", images(data, "test"),
-                "--seed", str(s), "--json", report)
-    ours = json.load(open(report))
+    ours = evaluation("cluster", checkpoint, data, out, "--seed", str(s), name=f"cluster-seed{s}")
     km = KMeans(n_clusters=k, init="k-means++", n_init=10, max_iter=300, random_state=s).fit(x)
     rows.append((s, ours["inertia"], ours["ami"], ours["nmi"], float(km.inertia_),
                  adjusted_mutual_info_score(truth, km.labels_), normalized_mutual_info_score(truth, km.labels_)))

@@ -5,21 +5,17 @@ exp(similarity / 0.07), InstDisc's and MoCo's monitor) and the rule written out 
 `protocl embed` writes. Prints both accuracies and the classes whose count of correct test images differs.
 Usage: bench/knn-vs-numpy.py CHECKPOINT OUT [DATA_DIR]   (OUT may already hold train.npy / test.npy from
 bench/lowshot-vs-sklearn.py; PROTOCL_DLL runs another build of the CLI; Debian's python3)"""
-import json, os, sys
+import os, sys
 
 import numpy as np
 
-from protocl_features import FASHION_MNIST, features, images, l2_normalised, labels, protocl
+from protocl_features import FASHION_MNIST, evaluation, features, l2_normalised, labels
 
 checkpoint, out = sys.argv[1], sys.argv[2]
 data = sys.argv[3] if len(sys.argv) > 3 else FASHION_MNIST
 os.makedirs(out, exist_ok=True)
 
-report = os.path.join(out, "knn.json")
-if not os.path.exists(report):
-    protocl("eval", "knn", "--checkpoint", checkpoint, "--train-data", images(data, "train"), "--test-data", images(data, "test"),
-            "--json", report)
-ours = json.load(open(report))
+ours = evaluation("knn", checkpoint, data, out)
 k, temperature = ours["k"], ours["temperature"]
 xtr, xte = (l2_normalised(features(checkpoint, data, out, split)) for split in ("train", "test"))
 ytr, yte = labels(data, "train"), labels(data, "test")

@@ -10,21 +10,17 @@ classifier's.
 Usage: bench/linear-vs-sklearn.py CHECKPOINT OUT [DATA_DIR]   (CHECKPOINT: a run folder or raw; OUT may already hold
 train.npy / test.npy from bench/lowshot-vs-sklearn.py; PROTOCL_DLL runs another build of the CLI; Debian's python3
 with python3-sklearn)"""
-import json, os, sys, time
+import os, sys, time
 
 from sklearn.linear_model import LogisticRegression
 
-from protocl_features import FASHION_MNIST, features, images, labels, protocl
+from protocl_features import FASHION_MNIST, evaluation, features, labels
 
 checkpoint, out = sys.argv[1], sys.argv[2]
 data = sys.argv[3] if len(sys.argv) > 3 else FASHION_MNIST
 os.makedirs(out, exist_ok=True)
 
-report = os.path.join(out, "linear.json")
-if not os.path.exists(report):
-    protocl("eval", "linear", "--checkpoint", checkpoint, "--train-data", images(data, "train"), "--test-data", images(data, "test"),
-            "--json", report)
-ours = json.load(open(report))
+ours = evaluation("linear", checkpoint, data, out)
 xtr, xte = (features(checkpoint, data, out, split) for split in ("train", "test"))
 ytr, yte = labels(data, "train"), labels(data, "test")
 mean, std = xtr.mean(0), xtr.std(0)

@@ -8,23 +8,19 @@ scaling 1), on L2-normalised features, and scores the test split: accuracy (argm
 (scikit-learn's average_precision_score per class). It prints both per draw and the largest differences.
 Usage: bench/lowshot-vs-sklearn.py CHECKPOINT OUT [DATA_DIR]   (CHECKPOINT: a run folder or raw; DATA_DIR defaults to
 Debian's Fashion-MNIST; PROTOCL_DLL runs another build of the CLI; Debian's python3 with python3-sklearn)"""
-import json, os, sys
+import os, sys
 
 import numpy as np
 from sklearn.metrics import average_precision_score
 from sklearn.svm import LinearSVC
 
-from protocl_features import FASHION_MNIST, features, images, l2_normalised, labels, protocl
+from protocl_features import FASHION_MNIST, evaluation, features, l2_normalised, labels
 
 checkpoint, out = sys.argv[1], sys.argv[2]
 data = sys.argv[3] if len(sys.argv) > 3 else FASHION_MNIST
 os.makedirs(out, exist_ok=True)
 
-report = os.path.join(out, "lowshot.json")
-if not os.path.exists(report):
-    protocl("eval", "lowshot", "--checkpoint", checkpoint, "--train-data", images(data, "train"), "--test-data", images(data, "test"),
-            "--json", report)
-ours = json.load(open(report))
+ours = evaluation("lowshot", checkpoint, data, out)
 xtr, xte = (l2_normalised(features(checkpoint, data, out, split)) for split in ("train", "test"))
 ytr, yte = labels(data, "train"), labels(data, "test")
 classes = int(ytr.max()) + 1
@@ -32,7 +28,7 @@ classes = int(ytr.max()) + 1
 rows, worst_acc, worst_map, flips = [], 0.0, 0.0, 0
 for k, r in sorted(ours["results"].items(), key=lambda kv: int(kv[0])):
     if "train_indices" not in r:
-        sys.exit(f"{report} does not record its draws (train_indices): made by a ProtoCL older than this script")
+        sys.exit(f"{os.path.join(out, 'lowshot.json')} does not record its draws (train_indices): made by a ProtoCL older than this script")
     for draw, rows_drawn in enumerate(r["train_indices"]):
         idx = np.asarray(rows_drawn)
         scores = np.empty((len(yte), classes))

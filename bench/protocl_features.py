@@ -1,6 +1,6 @@
 """Shared by the bench scripts that set scikit-learn beside ProtoCL on the same features (lowshot-vs-sklearn.py,
 cluster-vs-sklearn.py, linear-vs-sklearn.py): the CLI, IDX labels and the features `protocl embed` writes."""
-import gzip, os, subprocess
+import gzip, json, os, subprocess
 
 import numpy as np
 
@@ -36,3 +36,13 @@ def features(checkpoint, data, out, split):
 def l2_normalised(x):
     """Rows divided by their L2 norm, as the evaluations normalise features."""
     return x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)
+
+
+def evaluation(protocol, checkpoint, data, out, *extra, name=None):
+    """The JSON of `protocl eval PROTOCOL` on DATA's splits, from OUT/<name or protocol>.json (run with EXTRA flags if absent)."""
+    report = os.path.join(out, f"{name or protocol}.json")
+    if not os.path.exists(report):
+        protocl("eval", protocol, "--checkpoint", checkpoint, "--train-data", images(data, "train"), "--test-data", images(data, "test"),
+                *extra, "--json", report)
+    with open(report) as f:
+        return json.load(f)
