@@ -75,7 +75,7 @@ public class LowShotSvmTests
     public void Should_RecordTheRowsEachDrawLabelled_When_Evaluating()
     {
         // Overlapping classes, so the draws give different SVMs: SVMs trained by hand on the recorded rows of each draw
-        // (L2-normalised by a loop, one class against the rest, argmax of the scores) reproduce that draw's accuracy.
+        // (rows L2-normalised by hand, one class against the rest, argmax of the scores) reproduce that draw's accuracy.
         var (train, trainLabels) = Blobs.Make(classes: 3, perClass: 30, dim: 4, separation: 1.0, noise: 1.0, seed: 35);
         var (test, testLabels) = Blobs.Make(classes: 3, perClass: 40, dim: 4, separation: 1.0, noise: 1.0, seed: 36);
         using (train)
